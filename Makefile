@@ -1,0 +1,90 @@
+# hoso build: one static library (libhoso.a) linked by the binary, the unit
+# tests and the benchmarks. Sources are discovered by folder, so a new module
+# only needs a folder under src/.
+#
+#   make            release build -> ./hoso
+#   make dev        -Werror -g build -> build/dev/hoso
+#   make asan       AddressSanitizer + UBSan build -> build/asan/hoso
+#   make test       every test (unit + black-box), dev and sanitizer builds
+#   make demo       install deps, build, generate demo data, load it, serve it
+#   make bench      benchmarks against plain SQLite / PostgreSQL (SCALE=seed)
+#   make style      clang-format the tree and show the diff
+
+CC ?= cc
+# Debian packages (installed by `make deps`): sqlite3, utf8proc, jansson,
+# libmicrohttpd, libsodium; cmocka for the unit tests.
+PKGS := sqlite3 libutf8proc jansson libmicrohttpd libsodium
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
+	echo -lsqlite3 -lutf8proc -ljansson -lmicrohttpd -lsodium) -lm -lpthread
+PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+        -Wno-unused-parameter
+BASE := -std=c17 -D_GNU_SOURCE -Isrc $(PKGCFLAGS) $(WARN)
+
+CFLAGS_release := $(BASE) -O2 -DNDEBUG
+CFLAGS_dev := $(BASE) -O1 -g -Werror
+CFLAGS_asan := $(BASE) -O1 -g -Werror -fsanitize=address,undefined \
+               -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS_asan := -fsanitize=address,undefined
+
+SRC := $(filter-out src/cli/main.c,$(sort $(wildcard src/*/*.c)))
+HDR := $(wildcard src/*/*.h)
+UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c))
+
+.PHONY: all release dev asan test unit blackbox demo deps bench style clean \
+        serve FORCE
+
+all: release
+
+define variant
+build/$(1)/obj/%.o: src/%.c $(HDR)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS_$(1)) -c $$< -o $$@
+
+build/$(1)/libhoso.a: $$(patsubst src/%.c,build/$(1)/obj/%.o,$$(SRC))
+	@rm -f $$@
+	ar rcs $$@ $$^
+
+build/$(1)/hoso: build/$(1)/obj/cli/main.o build/$(1)/libhoso.a
+	$$(CC) $$(CFLAGS_$(1)) $$^ -o $$@ $$(LDFLAGS_$(1)) $$(LIBS)
+
+build/$(1)/unit/%: tests/unit/%.c build/$(1)/libhoso.a $(HDR)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS_$(1)) -DUNITTEST $$< build/$(1)/libhoso.a -o $$@ \
+		$$(LDFLAGS_$(1)) $$(LIBS) -lcmocka
+
+$(1)-units: $$(patsubst tests/unit/%.c,build/$(1)/unit/%,$$(UNIT_SRC))
+endef
+$(eval $(call variant,release))
+$(eval $(call variant,dev))
+$(eval $(call variant,asan))
+
+release: build/release/hoso
+	@cp build/release/hoso ./hoso
+
+dev: build/dev/hoso dev-units
+asan: build/asan/hoso asan-units
+
+deps:
+	@sh scripts/deps.sh
+
+# Every test: unit tests and black-box tests, on the dev build and again under
+# AddressSanitizer + UBSan. The closing line is "N passed, N failed".
+test: dev asan release
+	@sh tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory release
+	@sh scripts/demo.sh
+
+SCALE ?= seed
+bench: release
+	@sh bench/run.sh $(SCALE)
+
+style:
+	@clang-format -i $(SRC) src/cli/main.c $(HDR) $(UNIT_SRC)
+	@git --no-pager diff --stat
+
+clean:
+	rm -rf build hoso

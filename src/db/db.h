@@ -1,0 +1,60 @@
+/* db: the store of record behind one opaque interface. One implementation
+ * per backend (db_sqlite.c; PostgreSQL to come), selected by the URI.
+ * SQL is written with ? placeholders and bound parameters only. */
+#ifndef HOSO_DB_H
+#define HOSO_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/core.h"
+
+struct db;
+struct db_stmt;
+
+enum db_open_flags {
+	DB_OPEN_CREATE = 1 << 0,   /* create the store when missing */
+	DB_OPEN_READONLY = 1 << 1, /* no writes */
+	DB_OPEN_BULK = 1 << 2,     /* bulk loading: bigger cache */
+};
+
+/* Opens a store ("path/to/file.db"), applying pending migrations.
+ * NULL on failure with err set (HOSO_ENOTFOUND when the file is missing
+ * and DB_OPEN_CREATE is not given). */
+struct db *db_open(const char *uri, unsigned flags, struct hoso_error *err);
+void db_close(struct db *db);
+/* The schema version the store is at. */
+int db_schema_version(struct db *db);
+
+/* Statements without parameters or results (DDL, pragmas). */
+int db_exec(struct db *db, const char *sql, struct hoso_error *err);
+
+/* Transactions. db_begin takes the write lock at once when write is set. */
+int db_begin(struct db *db, int write, struct hoso_error *err);
+int db_commit(struct db *db, struct hoso_error *err);
+int db_rollback(struct db *db);
+
+/* Prepared statements; parameters are numbered from 1. */
+struct db_stmt *db_prepare(struct db *db, const char *sql,
+			   struct hoso_error *err);
+void db_finalize(struct db_stmt *st);
+void db_reset(struct db_stmt *st);
+void db_bind_int(struct db_stmt *st, int idx, int64_t v);
+/* NULL or len 0 binds SQL NULL (an empty text is "unknown" in hoso). */
+void db_bind_text(struct db_stmt *st, int idx, const char *s, size_t len);
+void db_bind_null(struct db_stmt *st, int idx);
+/* 1: a row is ready; 0: done; -1: error (err set). */
+int db_step(struct db_stmt *st, struct hoso_error *err);
+int db_column_is_null(struct db_stmt *st, int col);
+int64_t db_column_int(struct db_stmt *st, int col);
+/* Text of a column, NULL for SQL NULL; valid until the next step. */
+const char *db_column_text(struct db_stmt *st, int col, size_t *len);
+/* Rowid of the last insert. */
+int64_t db_last_insert_id(struct db *db);
+/* Rows changed by the last statement. */
+int64_t db_changes(struct db *db);
+
+/* Online copy of the whole store into a new file (backup). */
+int db_backup_to(struct db *db, const char *path, struct hoso_error *err);
+
+#endif

@@ -1,0 +1,881 @@
+/* server: libmicrohttpd glue and the gatekeeper run before every handler. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "auth/audit.h"
+#include "http/http.h"
+
+#include "core/banned.h"
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct http_server_config cfg;
+	int64_t session_ttl;
+	/* One lock around each request's work: the store connection, the read
+	 * model (updated by writes) and hoso_lang are shared by the worker
+	 * threads. Two workers on two cores gain little from finer locks
+	 * while argon2id logins dominate. */
+	pthread_mutex_t lock;
+};
+
+/* State of one request across the access handler's calls. */
+struct conn_state {
+	struct http_request req;
+	const struct http_route *route; /* NULL: no route matched */
+	int method_mismatch;
+	int too_large;
+	char *body;
+	size_t body_len, body_cap;
+	double start;
+};
+
+/* ---- small parsers ---- */
+enum lang http_accept_language(const char *h)
+{
+	double best_q = -1;
+	enum lang best = LANG_VI;
+
+	if (!h)
+		return LANG_VI;
+	while (*h) {
+		const char *end = strchr(h, ',');
+		size_t n = end ? (size_t)(end - h) : strlen(h);
+		const char *semi = memchr(h, ';', n);
+		size_t tag_len = semi ? (size_t)(semi - h) : n;
+		double q = 1.0;
+		while (tag_len && (*h == ' ' || *h == '\t')) {
+			h++, n--, tag_len--;
+		}
+		while (tag_len && (h[tag_len - 1] == ' '))
+			tag_len--;
+		if (semi) {
+			const char *qs = memmem(semi, n - (size_t)(semi - h), "q=", 2);
+			if (qs) {
+				char tmp[8] = "";
+				size_t ql = 0;
+				qs += 2;
+				while (ql < 7 && qs < h + n &&
+				       ((*qs >= '0' && *qs <= '9') || *qs == '.'))
+					tmp[ql++] = *qs++;
+				tmp[ql] = '\0';
+				q = strtod(tmp, NULL);
+			}
+		}
+		if (tag_len >= 2 && q > best_q) {
+			if (!strncasecmp(h, "en", 2) &&
+			    (tag_len == 2 || h[2] == '-')) {
+				best = LANG_EN;
+				best_q = q;
+			} else if (!strncasecmp(h, "vi", 2) &&
+				   (tag_len == 2 || h[2] == '-')) {
+				best = LANG_VI;
+				best_q = q;
+			}
+		}
+		if (!end)
+			break;
+		h = end + 1;
+	}
+	return best;
+}
+
+int http_value_check(const char *type, const char *v)
+{
+	size_t len = strlen(v);
+	int32_t d;
+	int64_t n;
+
+	if (len > HTTP_VALUE_MAX)
+		return -1;
+	if (!strcmp(type, "date"))
+		return day_parse(v, len, &d);
+	if (!strcmp(type, "int"))
+		return parse_pos_int(v, len, ID_MAX, &n);
+	/* str and org: any non-empty text */
+	return len ? 0 : -1;
+}
+
+int http_route_match(const char *pattern, const char *path,
+		     struct http_request *req)
+{
+	const char *p = pattern, *s = path;
+	size_t n = 0;
+
+	while (*p && *s) {
+		if (*p == '{') {
+			const char *pe = strchr(p, '}');
+			const char *se = strchr(s, '/');
+			size_t vl = se ? (size_t)(se - s) : strlen(s);
+			if (!pe || vl == 0 || n >= HTTP_PARAMS_MAX)
+				return 0;
+			if (req) {
+				req->param_names[n] = http_arena_strndup(
+					&req->arena, p + 1, (size_t)(pe - p - 1));
+				req->params[n] =
+					http_arena_strndup(&req->arena, s, vl);
+			}
+			n++;
+			p = pe + 1;
+			s += vl;
+			continue;
+		}
+		if (*p != *s)
+			return 0;
+		p++, s++;
+	}
+	if (*p || *s)
+		return 0;
+	if (req)
+		req->n_params = n;
+	return 1;
+}
+
+/* ---- helpers for handlers ---- */
+const char *http_param(struct http_request *req, const char *name)
+{
+	for (size_t i = 0; i < req->n_params; i++)
+		if (!strcmp(req->param_names[i], name))
+			return req->params[i];
+	return NULL;
+}
+
+const char *http_query(struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
+					   name);
+}
+
+int32_t http_query_day(struct http_request *req, const char *name,
+		       int32_t dflt)
+{
+	const char *v = http_query(req, name);
+	int32_t d;
+
+	if (!v || day_parse(v, strlen(v), &d))
+		return dflt;
+	return d;
+}
+
+int64_t http_query_int(struct http_request *req, const char *name,
+		       int64_t dflt)
+{
+	const char *v = http_query(req, name);
+	int64_t n;
+
+	if (!v || parse_pos_int(v, strlen(v), ID_MAX, &n))
+		return dflt;
+	return n;
+}
+
+const char *http_header(struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+int http_reply(struct http_request *req, int status, const char *json,
+	       size_t len)
+{
+	req->status = status;
+	strbuf_reset(&req->out);
+	if (strbuf_add(&req->out, json, len))
+		return http_error(req, 500, "reply_too_large",
+				  "câu trả lời quá lớn", "reply too large");
+	return 0;
+}
+
+int http_reply_json(struct http_request *req, int status, json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	int rc;
+
+	json_decref(v);
+	if (!s)
+		return http_error(req, 500, "internal", "lỗi nội bộ",
+				  "internal error");
+	rc = http_reply(req, status, s, strlen(s));
+	free(s);
+	return rc;
+}
+
+int http_error(struct http_request *req, int status, const char *code,
+	       const char *vi, const char *en)
+{
+	req->status = status;
+	strbuf_reset(&req->out);
+	strbuf_adds(&req->out, "{\"error\":{\"code\":");
+	strbuf_add_json_str(&req->out, code);
+	strbuf_adds(&req->out, ",\"message\":");
+	strbuf_add_json_str(&req->out, req->lang == LANG_EN ? en : vi);
+	strbuf_adds(&req->out, "}}");
+	return -1;
+}
+
+int http_error_from(struct http_request *req, const struct hoso_error *err)
+{
+	switch (err->code) {
+	case HOSO_ENOTFOUND:
+		return http_error(req, 404, "not_found", err->msg, err->msg);
+	case HOSO_EUSAGE:
+		return http_error(req, 400, "bad_request", err->msg, err->msg);
+	case HOSO_EREJECT:
+		return http_error(req, 422, "rejected", err->msg, err->msg);
+	case HOSO_ECONFLICT:
+		return http_error(req, 409, "conflict", err->msg, err->msg);
+	default:
+		fprintf(stderr, "hoso serve: %s\n", err->msg);
+		return http_error(req, 500, "internal", "lỗi nội bộ của máy chủ",
+				  "internal server error");
+	}
+}
+
+int http_audit(struct http_request *req, const char *action,
+	       const char *target, int status, const char *detail)
+{
+	struct audit_entry e;
+	struct hoso_error err;
+	char source[96];
+
+	snprintf(source, sizeof(source), "api %s", req->addr);
+	e.actor = req->authenticated ? req->user.name : "-";
+	e.action = action;
+	e.target = target;
+	e.source = source;
+	e.status = status;
+	e.detail = detail;
+	if (audit_append(req->reg->db, &e, (int64_t)time(NULL), 0, &err) < 0) {
+		fprintf(stderr, "hoso serve: audit: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- gatekeeper ---- */
+/* Looks name up in a spec; writes its type (and required flag). */
+static int spec_find(const char *spec, const char *name, size_t name_len,
+		     char *type, size_t type_max, int *required)
+{
+	const char *p = spec;
+
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		const char *colon = memchr(p, ':', n);
+		if (colon && (size_t)(colon - p) == name_len &&
+		    !memcmp(p, name, name_len)) {
+			size_t tl = n - (size_t)(colon - p) - 1;
+			*required = tl && colon[tl] == '!';
+			if (*required)
+				tl--;
+			if (tl >= type_max)
+				tl = type_max - 1;
+			memcpy(type, colon + 1, tl);
+			type[tl] = '\0';
+			return 1;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+struct arg_check {
+	struct http_request *req;
+	const char *bad; /* first undeclared or invalid parameter */
+	int unknown;
+};
+
+static enum MHD_Result arg_iter(void *cls, enum MHD_ValueKind kind,
+				const char *key, const char *value)
+{
+	struct arg_check *ac = cls;
+	char type[16];
+	int req;
+
+	if (!spec_find(ac->req->route->query, key, strlen(key), type,
+		       sizeof(type), &req)) {
+		ac->bad = key;
+		ac->unknown = 1;
+		return MHD_NO;
+	}
+	if (!value || http_value_check(type, value)) {
+		ac->bad = key;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+static int check_required(struct http_request *req, const char *spec,
+			  int in_body)
+{
+	const char *p = spec;
+
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		const char *colon = memchr(p, ':', n);
+		if (colon && p[n - 1] == '!') {
+			char name[32];
+			size_t nl = (size_t)(colon - p);
+			int present;
+			if (nl >= sizeof(name))
+				nl = sizeof(name) - 1;
+			memcpy(name, p, nl);
+			name[nl] = '\0';
+			present = in_body ? json_object_get(req->json, name) != NULL
+					  : http_query(req, name) != NULL;
+			if (!present) {
+				char vi[160], en[160];
+				snprintf(vi, sizeof(vi), "thiếu tham số %s", name);
+				snprintf(en, sizeof(en), "missing parameter %s",
+					 name);
+				return http_error(req, 400, "missing_parameter",
+						  vi, en);
+			}
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+static int check_query(struct http_request *req)
+{
+	struct arg_check ac = {req, NULL, 0};
+	char vi[HTTP_VALUE_MAX], en[HTTP_VALUE_MAX];
+
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, arg_iter,
+				  &ac);
+	if (ac.bad) {
+		char type[16] = "";
+		int r;
+		if (ac.unknown) {
+			snprintf(vi, sizeof(vi), "tham số không được biết: %.64s",
+				 ac.bad);
+			snprintf(en, sizeof(en), "unknown parameter: %.64s",
+				 ac.bad);
+			return http_error(req, 400, "unknown_parameter", vi, en);
+		}
+		spec_find(req->route->query, ac.bad, strlen(ac.bad), type,
+			  sizeof(type), &r);
+		if (!strcmp(type, "date")) {
+			snprintf(vi, sizeof(vi),
+				 "ngày không hợp lệ ở %.64s (cần YYYY-MM-DD)",
+				 ac.bad);
+			snprintf(en, sizeof(en),
+				 "bad date in %.64s (YYYY-MM-DD expected)",
+				 ac.bad);
+			return http_error(req, 400, "bad_date", vi, en);
+		}
+		snprintf(vi, sizeof(vi), "giá trị không hợp lệ ở %.64s", ac.bad);
+		snprintf(en, sizeof(en), "bad value in %.64s", ac.bad);
+		return http_error(req, 400, "bad_parameter", vi, en);
+	}
+	return check_required(req, req->route->query, 0);
+}
+
+static int check_body(struct http_request *req)
+{
+	const char *key;
+	json_t *v;
+	json_error_t jerr;
+	char vi[160], en[160];
+
+	if (!req->route->body)
+		return 0;
+	req->json = json_loadb(req->body ? req->body : "", req->body_len,
+			       JSON_REJECT_DUPLICATES, &jerr);
+	if (!req->json || !json_is_object(req->json))
+		return http_error(req, 400, "bad_json",
+				  "thân yêu cầu phải là một đối tượng JSON",
+				  "the request body must be a JSON object");
+	json_object_foreach(req->json, key, v) {
+		char type[16];
+		int r, ok;
+		if (!spec_find(req->route->body, key, strlen(key), type,
+			       sizeof(type), &r)) {
+			snprintf(vi, sizeof(vi), "trường không được biết: %.64s",
+				 key);
+			snprintf(en, sizeof(en), "unknown field: %.64s", key);
+			return http_error(req, 400, "unknown_field", vi, en);
+		}
+		if (!strcmp(type, "int"))
+			ok = json_is_integer(v) && json_integer_value(v) > 0 &&
+			     json_integer_value(v) <= ID_MAX;
+		else if (!strcmp(type, "org"))
+			ok = (json_is_integer(v) && json_integer_value(v) > 0 &&
+			      json_integer_value(v) <= ID_MAX) ||
+			     (json_is_string(v) && json_string_length(v) > 0 &&
+			      json_string_length(v) <= HTTP_VALUE_MAX);
+		else if (!strcmp(type, "date")) {
+			int32_t d;
+			ok = json_is_string(v) &&
+			     !day_parse(json_string_value(v),
+					json_string_length(v), &d);
+			if (!ok) {
+				snprintf(vi, sizeof(vi),
+					 "ngày không hợp lệ ở %.64s (cần "
+					 "YYYY-MM-DD)", key);
+				snprintf(en, sizeof(en),
+					 "bad date in %.64s (YYYY-MM-DD "
+					 "expected)", key);
+				return http_error(req, 400, "bad_date", vi, en);
+			}
+		} else /* str */
+			ok = json_is_string(v) &&
+			     json_string_length(v) <= HTTP_VALUE_MAX &&
+			     strlen(json_string_value(v)) ==
+				     json_string_length(v);
+		if (!ok) {
+			snprintf(vi, sizeof(vi), "giá trị không hợp lệ ở %.64s",
+				 key);
+			snprintf(en, sizeof(en), "bad value in %.64s", key);
+			return http_error(req, 400, "bad_field", vi, en);
+		}
+	}
+	return check_required(req, req->route->body, 1);
+}
+
+static int authenticate(struct http_server *srv, struct http_request *req)
+{
+	const char *authz = http_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
+	struct hoso_error err;
+	int64_t uid = 0;
+	int rc;
+
+	if (authz && !strncasecmp(authz, "Bearer ", 7)) {
+		rc = auth_token_check(req->reg->db, authz + 7, &uid, &err);
+		req->via_token = 1;
+	} else {
+		const char *sid = MHD_lookup_connection_value(
+			req->conn, MHD_COOKIE_KIND, "hoso_session");
+		if (!sid)
+			return 0;
+		rc = auth_session_check(req->reg->db, sid, (int64_t)time(NULL),
+					srv->session_ttl, &uid, req->csrf, &err);
+		if (rc == 1)
+			snprintf(req->sid, sizeof(req->sid), "%s", sid);
+	}
+	if (rc < 0) {
+		http_error_from(req, &err);
+		return -1;
+	}
+	if (rc == 0)
+		return 0;
+	if (auth_user_load_id(req->reg->db, uid, &req->user, &err) ||
+	    req->user.disabled)
+		return 0;
+	req->authenticated = 1;
+	return 0;
+}
+
+/* Resolves an org given as an id or a code; 0 when unknown. */
+static int32_t resolve_org(struct http_request *req, const char *s,
+			   int32_t day)
+{
+	const struct index_org_version *v;
+	struct hoso_error err;
+	int64_t id;
+
+	if (!parse_pos_int(s, strlen(s), ID_MAX, &id))
+		return index_org_versions(req->reg->ix, (int32_t)id, &v)
+			       ? (int32_t)id
+			       : 0;
+	return registry_resolve_org(req->reg, s, day, &err);
+}
+
+static int not_found(struct http_request *req)
+{
+	return http_error(req, 404, "not_found", "không tìm thấy", "not found");
+}
+
+static int check_scope(struct http_request *req)
+{
+	const struct http_route *r = req->route;
+	struct index *ix = req->reg->ix;
+	int32_t day = req->on, target = 0;
+	const char *v;
+	int64_t id;
+
+	switch (r->scope) {
+	case SCOPE_NONE:
+		break;
+	case SCOPE_ORG_PATH:
+		if (http_query(req, "from") && !http_query(req, "on"))
+			day = http_query_day(req, "from", req->on);
+		req->org = resolve_org(req, http_param(req, "id"), day);
+		if (!req->org)
+			return not_found(req);
+		target = req->org;
+		break;
+	case SCOPE_ORG_QUERY:
+		v = http_query(req, "in");
+		if (v) {
+			req->org = resolve_org(req, v, day);
+			if (!req->org)
+				return not_found(req);
+		} else {
+			req->org = auth_default_org(&req->user, r->perm);
+			if (!req->org)
+				req->org = index_root_on(ix, day);
+			if (!req->org)
+				return not_found(req);
+		}
+		target = req->org;
+		break;
+	case SCOPE_MEMBER_PATH:
+		v = http_param(req, "id");
+		if (parse_pos_int(v, strlen(v), ID_MAX, &id) ||
+		    !index_member(ix, (int32_t)id))
+			return not_found(req);
+		req->member = (int32_t)id;
+		break;
+	case SCOPE_MEMBER_CARD: {
+		struct hoso_error err;
+		struct db_stmt *st;
+		int rc;
+		v = http_query(req, "card");
+		st = db_prepare(req->reg->db,
+				"SELECT id FROM members WHERE card_no = ?", &err);
+		if (!st)
+			return http_error_from(req, &err);
+		db_bind_text(st, 1, v, strlen(v));
+		rc = db_step(st, &err);
+		if (rc == 1)
+			req->member = (int32_t)db_column_int(st, 0);
+		db_finalize(st);
+		if (rc < 0)
+			return http_error_from(req, &err);
+		if (rc == 0 || !index_member(ix, req->member))
+			return not_found(req);
+		break;
+	}
+	}
+	if (req->member) {
+		target = auth_member_scope_org(ix, req->member, req->today);
+		if (!target && auth_check(&req->user, r->perm, ix, 1,
+					  req->today) != AUTH_ALLOW)
+			return not_found(req);
+	}
+	if (target && auth_check(&req->user, r->perm, ix, target, req->today))
+		return not_found(req);
+	if (r->scope_body_org && req->json) {
+		json_t *o = json_object_get(req->json, r->scope_body_org);
+		char buf[24];
+		const char *s = buf;
+		int32_t bday = req->today;
+		json_t *eff = json_object_get(req->json, "effective");
+		if (eff && json_is_string(eff))
+			day_parse(json_string_value(eff),
+				  json_string_length(eff), &bday);
+		if (json_is_integer(o))
+			snprintf(buf, sizeof(buf), "%lld",
+				 (long long)json_integer_value(o));
+		else
+			s = json_string_value(o);
+		req->body_org = s ? resolve_org(req, s, bday) : 0;
+		if (!req->body_org ||
+		    auth_check(&req->user, r->perm, ix, req->body_org,
+			       req->today))
+			return not_found(req);
+	}
+	return 0;
+}
+
+/* Runs the gatekeeper then the handler; the reply is left in req. */
+static void dispatch(struct http_server *srv, struct conn_state *cs)
+{
+	struct http_request *req = &cs->req;
+	const struct http_route *r = cs->route;
+	enum lang saved = hoso_lang;
+	char target[48] = "";
+
+	req->lang = http_accept_language(http_header(req, "Accept-Language"));
+	hoso_lang = req->lang;
+	req->today = day_today();
+	req->on = req->today;
+	if (!r) {
+		if (cs->method_mismatch)
+			http_error(req, 405, "method_not_allowed",
+				   "phương thức không được phép",
+				   "method not allowed");
+		else
+			not_found(req);
+		goto out;
+	}
+	if (cs->too_large) {
+		http_error(req, 413, "payload_too_large",
+			   "thân yêu cầu quá lớn", "request body too large");
+		goto out;
+	}
+	if (r->perm != PERM_PUBLIC) {
+		if (authenticate(srv, req))
+			goto out;
+		if (!req->authenticated) {
+			http_error(req, 401, "unauthorized",
+				   "cần đăng nhập (phiên hết hạn hoặc khóa "
+				   "không hợp lệ)",
+				   "login required (session expired or bad "
+				   "token)");
+			goto out;
+		}
+		/* Cookie sessions come from browsers: a write must echo the
+		 * session's CSRF token, which another site cannot read. */
+		if (!req->via_token && strcmp(req->method, "GET") &&
+		    strcmp(req->method, "HEAD")) {
+			const char *t = http_header(req, "X-CSRF-Token");
+			if (!t || !req->csrf[0] || strcmp(t, req->csrf)) {
+				http_error(req, 403, "csrf",
+					   "thiếu hoặc sai mã chống giả mạo "
+					   "(X-CSRF-Token)",
+					   "missing or wrong X-CSRF-Token");
+				goto out;
+			}
+		}
+		if (auth_check(&req->user, r->perm, NULL, 0, req->today) !=
+		    AUTH_ALLOW) {
+			http_error(req, 403, "forbidden",
+				   "vai trò của bạn không có quyền này",
+				   "your role does not allow this");
+			goto out;
+		}
+	}
+	if (!r->body && cs->body_len) {
+		http_error(req, 400, "unexpected_body",
+			   "yêu cầu này không có thân",
+			   "this request takes no body");
+		goto out;
+	}
+	if (check_query(req) || check_body(req))
+		goto out;
+	req->on = http_query_day(req, "on", req->today);
+	if (r->perm != PERM_PUBLIC && check_scope(req))
+		goto out;
+	r->handler(req);
+	if (r->audit) {
+		if (req->member)
+			snprintf(target, sizeof(target), "member:%d",
+				 req->member);
+		else if (req->org)
+			snprintf(target, sizeof(target), "org:%d", req->org);
+		http_audit(req, r->audit,
+			   req->audit_target ? req->audit_target : target,
+			   req->status, req->audit_detail);
+	}
+out:
+	hoso_lang = saved;
+}
+
+static void access_log(struct http_server *srv, struct conn_state *cs)
+{
+	if (srv->cfg.quiet)
+		return;
+	/* the route's pattern, not the path: ids and search words in paths
+	 * and queries would put personal data into the log */
+	fprintf(stderr, "%s %s %d %.1fms\n", cs->req.method,
+		cs->route ? cs->route->pattern : "-", cs->req.status,
+		(now_seconds() - cs->start) * 1000.0);
+}
+
+static void client_addr(struct MHD_Connection *c, char *out, size_t max)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	snprintf(out, max, "?");
+	if (!ci || !ci->client_addr)
+		return;
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET,
+			  &((const struct sockaddr_in *)ci->client_addr)->sin_addr,
+			  out, (socklen_t)max);
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
+			  out, (socklen_t)max);
+}
+
+static void find_route(struct http_server *srv, struct conn_state *cs,
+		       const char *url, const char *method)
+{
+	for (size_t i = 0; i < srv->cfg.n_routes; i++) {
+		const struct http_route *r = &srv->cfg.routes[i];
+		if (!http_route_match(r->pattern, url, NULL))
+			continue;
+		if (strcmp(r->method, method) &&
+		    !(!strcmp(method, "HEAD") && !strcmp(r->method, "GET"))) {
+			cs->method_mismatch = 1;
+			continue;
+		}
+		cs->route = r;
+		http_route_match(r->pattern, url, &cs->req);
+		return;
+	}
+}
+
+static enum MHD_Result send_reply(struct http_server *srv,
+				  struct MHD_Connection *c,
+				  struct conn_state *cs)
+{
+	struct http_request *req = &cs->req;
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	if (!req->status)
+		http_error(req, 500, "internal", "lỗi nội bộ", "internal error");
+	resp = MHD_create_response_from_buffer(req->out.len,
+					       req->out.buf ? req->out.buf : "",
+					       MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				"application/json; charset=utf-8");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Content-Language",
+				req->lang == LANG_EN ? "en" : "vi");
+	if (req->set_cookie[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
+					req->set_cookie);
+	if (req->status == 405 && cs->route == NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, POST");
+	ret = MHD_queue_response(c, (unsigned)req->status, resp);
+	MHD_destroy_response(resp);
+	access_log(srv, cs);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+				  const char *url, const char *method,
+				  const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct conn_state *cs = *con_cls;
+	const char *xfp;
+
+	if (!cs) {
+		cs = xcalloc(1, sizeof(*cs));
+		cs->start = now_seconds();
+		cs->req.method = method;
+		cs->req.path = url;
+		cs->req.conn = c;
+		cs->req.reg = srv->cfg.reg;
+		cs->req.routes = srv->cfg.routes;
+		cs->req.n_routes = srv->cfg.n_routes;
+		strbuf_init(&cs->req.out, HTTP_REPLY_MAX);
+		client_addr(c, cs->req.addr, sizeof(cs->req.addr));
+		xfp = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						  "X-Forwarded-Proto");
+		cs->req.https = xfp && !strcasecmp(xfp, "https");
+		find_route(srv, cs, url, method);
+		cs->body_cap = cs->route ? cs->route->body_cap : 0;
+		*con_cls = cs;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		size_t n = *upload_size;
+		if (cs->too_large || cs->body_len + n > cs->body_cap) {
+			/* read on to the end of the body, keep nothing */
+			cs->too_large = 1;
+			FREE_AND_NULL(cs->body);
+		} else {
+			cs->body = xrealloc(cs->body, cs->body_len + n + 1);
+			memcpy(cs->body + cs->body_len, upload, n);
+			cs->body_len += n;
+			cs->body[cs->body_len] = '\0';
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	cs->req.body = cs->body;
+	cs->req.body_len = cs->too_large ? 0 : cs->body_len;
+	pthread_mutex_lock(&srv->lock);
+	dispatch(srv, cs);
+	pthread_mutex_unlock(&srv->lock);
+	return send_reply(srv, c, cs);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct conn_state *cs = *con_cls;
+
+	if (!cs)
+		return;
+	if (cs->req.json)
+		json_decref(cs->req.json);
+	strbuf_release(&cs->req.out);
+	http_arena_release(&cs->req.arena);
+	free(cs->body);
+	free(cs);
+	*con_cls = NULL;
+}
+
+struct http_server *http_server_start(const struct http_server_config *cfg,
+				      struct hoso_error *err)
+{
+	struct http_server *s = xcalloc(1, sizeof(*s));
+	struct sockaddr_in sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)cfg->port);
+	if (inet_pton(AF_INET, cfg->host, &sa.sin_addr) != 1) {
+		free(s);
+		hoso_err(err, HOSO_EUSAGE,
+			 TR("địa chỉ nghe không hợp lệ: %s",
+			    "bad listen address: %s"),
+			 cfg->host);
+		return NULL;
+	}
+	s->cfg = *cfg;
+	s->session_ttl = auth_session_ttl();
+	pthread_mutex_init(&s->lock, NULL);
+	s->daemon = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			MHD_USE_ERROR_LOG,
+		(uint16_t)cfg->port, NULL, NULL, on_request, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_THREADS,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTIONS_MAX,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONNECTION_TIMEOUT,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)HTTP_CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
+		on_completed, s, MHD_OPTION_END);
+	if (!s->daemon) {
+		pthread_mutex_destroy(&s->lock);
+		free(s);
+		hoso_err(err, HOSO_EIO,
+			 TR("không mở được cổng %s:%u (đang bận?)",
+			    "cannot listen on %s:%u (in use?)"),
+			 cfg->host, cfg->port);
+		return NULL;
+	}
+	return s;
+}
+
+unsigned http_server_port(const struct http_server *s)
+{
+	const union MHD_DaemonInfo *di =
+		MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+
+	return di ? di->port : s->cfg.port;
+}
+
+void http_server_stop(struct http_server *s)
+{
+	if (!s)
+		return;
+	/* stop accepting first, then let requests in flight finish */
+	MHD_quiesce_daemon(s->daemon);
+	MHD_stop_daemon(s->daemon);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}

@@ -1,0 +1,551 @@
+/* org: the organisation tree over time, subtree walks and the per-org step
+ * functions that make counting a large subtree a binary search. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/index_int.h"
+#include "model/reflist.h"
+
+#include "core/banned.h"
+
+/* ---- id map ---- */
+
+static size_t hash_id(int32_t k, size_t cap)
+{
+	return (size_t)(((uint32_t)k * 2654435761u) & (uint32_t)(cap - 1));
+}
+
+void ix_idmap_init(struct ix_idmap *m, size_t hint)
+{
+	size_t cap = 64;
+	while (cap < hint * 2)
+		cap *= 2;
+	m->keys = xcalloc(cap, sizeof(*m->keys));
+	m->vals = xmalloc(cap * sizeof(*m->vals));
+	m->cap = cap;
+	m->n = 0;
+}
+
+void ix_idmap_free(struct ix_idmap *m)
+{
+	FREE_AND_NULL(m->keys);
+	FREE_AND_NULL(m->vals);
+	m->cap = m->n = 0;
+}
+
+int32_t ix_idmap_get(const struct ix_idmap *m, int32_t key)
+{
+	size_t i = hash_id(key, m->cap);
+	while (m->keys[i]) {
+		if (m->keys[i] == key)
+			return m->vals[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+	return -1;
+}
+
+void ix_idmap_put(struct ix_idmap *m, int32_t key, int32_t val)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		struct ix_idmap bigger;
+		ix_idmap_init(&bigger, m->cap);
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->keys[i])
+				ix_idmap_put(&bigger, m->keys[i], m->vals[i]);
+		ix_idmap_free(m);
+		*m = bigger;
+	}
+	size_t i = hash_id(key, m->cap);
+	while (m->keys[i]) {
+		if (m->keys[i] == key) {
+			m->vals[i] = val;
+			return;
+		}
+		i = (i + 1) & (m->cap - 1);
+	}
+	m->keys[i] = key;
+	m->vals[i] = val;
+	m->n++;
+}
+
+/* ---- organisations and versions ---- */
+
+int32_t ix_org_slot(const struct index *ix, int32_t id)
+{
+	if (id <= 0)
+		return -1;
+	return ix_idmap_get(&ix->org_map, id);
+}
+
+int32_t ix_org_slot_make(struct index *ix, int32_t id)
+{
+	int32_t s = ix_org_slot(ix, id);
+	if (s >= 0)
+		return s;
+	ALLOC_GROW(ix->orgs, ix->n_orgs + 1, ix->alloc_orgs);
+	s = (int32_t)ix->n_orgs++;
+	memset(&ix->orgs[s], 0, sizeof(ix->orgs[s]));
+	ix->orgs[s].id = id;
+	ix_idmap_put(&ix->org_map, id, s);
+	return s;
+}
+
+int ix_version_on(const struct ix_org *o, int32_t day)
+{
+	size_t lo = 0, hi = o->n_versions;
+	while (lo < hi) { /* first version with from > day */
+		size_t mid = (lo + hi) / 2;
+		if (o->versions[mid].from <= day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || day >= o->versions[lo - 1].to)
+		return -1;
+	return (int)lo - 1;
+}
+
+static int cmp_version(const void *a, const void *b)
+{
+	const struct index_org_version *x = a, *y = b;
+	return (x->from > y->from) - (x->from < y->from);
+}
+
+static void links_remove_child(struct ix_org *p, int32_t child)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < p->n_links; i++)
+		if (p->links[i].child != child)
+			p->links[w++] = p->links[i];
+	p->n_links = w;
+}
+
+static void versions_free(struct ix_org *o)
+{
+	for (uint32_t i = 0; i < o->n_versions; i++) {
+		free((char *)o->versions[i].code);
+		free((char *)o->versions[i].name);
+	}
+	FREE_AND_NULL(o->versions);
+	FREE_AND_NULL(o->vparent);
+	o->n_versions = 0;
+}
+
+void ix_org_set_versions(struct index *ix, int32_t slot,
+			 const struct index_org_version *v, size_t n)
+{
+	struct ix_org *o = &ix->orgs[slot];
+	for (uint32_t i = 0; i < o->n_versions; i++)
+		if (o->vparent[i] >= 0)
+			links_remove_child(&ix->orgs[o->vparent[i]], slot);
+	versions_free(o);
+
+	struct index_org_version *nv = xcalloc(n ? n : 1, sizeof(*nv));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].from >= v[i].to)
+			continue; /* an empty version holds on no day */
+		nv[k] = v[i];
+		nv[k].id = ix->orgs[slot].id;
+		nv[k].code = v[i].code && v[i].code[0] ? xstrdup(v[i].code)
+						       : NULL;
+		nv[k].name = xstrdup(v[i].name ? v[i].name : "");
+		k++;
+	}
+	qsort(nv, k, sizeof(*nv), cmp_version);
+	int32_t *vp = xmalloc((k ? k : 1) * sizeof(*vp));
+	for (size_t i = 0; i < k; i++) /* may grow ix->orgs */
+		vp[i] = nv[i].parent_id > 0 ? ix_org_slot_make(ix, nv[i].parent_id)
+					    : -1;
+	o = &ix->orgs[slot];
+	o->versions = nv;
+	o->vparent = vp;
+	o->n_versions = (uint32_t)k;
+	for (size_t i = 0; i < k; i++) {
+		if (vp[i] < 0)
+			continue;
+		struct ix_org *p = &ix->orgs[vp[i]];
+		ALLOC_GROW(p->links, p->n_links + 1, p->alloc_links);
+		p->links[p->n_links++] = (struct ix_link){slot, nv[i].from,
+							  nv[i].to};
+	}
+}
+
+void ix_org_release(struct ix_org *o)
+{
+	versions_free(o);
+	FREE_AND_NULL(o->links);
+	FREE_AND_NULL(o->recs);
+	ix_step_free(&o->step);
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+void ix_bounds_rebuild(struct index *ix)
+{
+	size_t n = 0;
+	for (size_t s = 0; s < ix->n_orgs; s++)
+		n += 2 * ix->orgs[s].n_versions;
+	int32_t *b = xmalloc((n ? n : 1) * sizeof(*b));
+	n = 0;
+	for (size_t s = 0; s < ix->n_orgs; s++)
+		for (uint32_t i = 0; i < ix->orgs[s].n_versions; i++) {
+			b[n++] = ix->orgs[s].versions[i].from;
+			b[n++] = ix->orgs[s].versions[i].to;
+		}
+	qsort(b, n, sizeof(*b), cmp_i32);
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!w || b[w - 1] != b[i])
+			b[w++] = b[i];
+	free(ix->bounds);
+	ix->bounds = b;
+	ix->n_bounds = w;
+}
+
+/* ---- step functions ---- */
+
+void ix_step_free(struct ix_step *s)
+{
+	FREE_AND_NULL(s->days);
+	FREE_AND_NULL(s->val);
+	s->n = s->alloc = 0;
+}
+
+/* First index with days[i] > day. */
+static size_t step_upper(const struct ix_step *s, int32_t day)
+{
+	size_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (s->days[mid] <= day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void step_value(const struct ix_step *s, int32_t day, int32_t out[3])
+{
+	size_t i = step_upper(s, day);
+	if (i == 0) {
+		out[0] = out[1] = out[2] = 0;
+		return;
+	}
+	memcpy(out, s->val[i - 1], 3 * sizeof(int32_t));
+}
+
+static void step_push(struct ix_step *s, int32_t day, const int32_t v[3])
+{
+	if (s->n + 1 > s->alloc) {
+		size_t na = s->alloc ? s->alloc * 2 : 8;
+		s->days = xrealloc(s->days, na * sizeof(*s->days));
+		s->val = xrealloc(s->val, na * sizeof(*s->val));
+		s->alloc = na;
+	}
+	s->days[s->n] = day;
+	memcpy(s->val[s->n], v, 3 * sizeof(int32_t));
+	s->n++;
+}
+
+/* Makes day a breakpoint of s; returns its index. */
+static size_t step_split(struct ix_step *s, int32_t day)
+{
+	size_t i = step_upper(s, day);
+	if (i > 0 && s->days[i - 1] == day)
+		return i - 1;
+	int32_t v[3] = {0, 0, 0};
+	if (i > 0)
+		memcpy(v, s->val[i - 1], sizeof(v));
+	step_push(s, day, v); /* grow, then move into place */
+	memmove(s->days + i + 1, s->days + i, (s->n - 1 - i) * sizeof(*s->days));
+	memmove(s->val + i + 1, s->val + i, (s->n - 1 - i) * sizeof(*s->val));
+	s->days[i] = day;
+	memcpy(s->val[i], v, sizeof(v));
+	return i;
+}
+
+struct ev3 {
+	int32_t day;
+	int32_t d[3];
+};
+struct evbuf {
+	struct ev3 *e;
+	size_t n, alloc;
+};
+
+static void emit(struct evbuf *b, int32_t day, int32_t d0, int32_t d1,
+		 int32_t d2)
+{
+	if (day == DAY_MAX || (!d0 && !d1 && !d2))
+		return; /* an end on DAY_MAX never comes */
+	ALLOC_GROW(b->e, b->n + 1, b->alloc);
+	b->e[b->n++] = (struct ev3){day, {d0, d1, d2}};
+}
+
+/* Emits the step function of s restricted to [f, t). */
+static void emit_slice(struct evbuf *b, const struct ix_step *s, int32_t f,
+		       int32_t t)
+{
+	int32_t v[3];
+	step_value(s, f, v);
+	emit(b, f, v[0], v[1], v[2]);
+	for (size_t j = step_upper(s, f); j < s->n && s->days[j] < t; j++) {
+		emit(b, s->days[j], s->val[j][0] - v[0], s->val[j][1] - v[1],
+		     s->val[j][2] - v[2]);
+		memcpy(v, s->val[j], sizeof(v));
+	}
+	emit(b, t, -v[0], -v[1], -v[2]);
+}
+
+static void collect(struct index *ix, int32_t slot, int32_t f, int32_t t,
+		    struct evbuf *b, int depth, int32_t top)
+{
+	if (depth > IX_DEPTH_MAX || f >= t)
+		return;
+	if (slot != top && ix->orgs[slot].big &&
+	    ix->orgs[slot].step_state == STEP_NONE)
+		ix_step_compute(ix, slot);
+	const struct ix_org *o = &ix->orgs[slot];
+	if (slot != top && o->step_state == STEP_DONE) {
+		emit_slice(b, &o->step, f, t);
+		return;
+	}
+	for (uint32_t i = 0; i < o->n_versions; i++) {
+		const struct index_org_version *v = &o->versions[i];
+		int32_t a = v->from > f ? v->from : f;
+		int32_t z = v->to < t ? v->to : t;
+		int g = org_kind_is_grassroots(v->kind);
+		int c = org_kind_holds_members(v->kind);
+		if (a < z && (g || c)) {
+			emit(b, a, 0, g, c);
+			emit(b, z, 0, -g, -c);
+		}
+	}
+	for (size_t i = 0; i < o->n_recs; i++) {
+		const struct ix_rec *r = &o->recs[i];
+		int32_t a = r->from > f ? r->from : f;
+		int32_t z = r->to < t ? r->to : t;
+		if (a < z) {
+			emit(b, a, 1, 0, 0);
+			emit(b, z, -1, 0, 0);
+		}
+	}
+	for (size_t i = 0; i < o->n_links; i++) {
+		/* o may move when a child's computation grows nothing, but
+		 * re-read it anyway: ix->orgs is not reallocated here. */
+		const struct ix_link *l = &ix->orgs[slot].links[i];
+		int32_t a = l->from > f ? l->from : f;
+		int32_t z = l->to < t ? l->to : t;
+		collect(ix, l->child, a, z, b, depth + 1, top);
+	}
+}
+
+static int cmp_ev3(const void *a, const void *b)
+{
+	const struct ev3 *x = a, *y = b;
+	return (x->day > y->day) - (x->day < y->day);
+}
+
+void ix_step_compute(struct index *ix, int32_t slot)
+{
+	struct ix_org *o = &ix->orgs[slot];
+	struct evbuf b = {NULL, 0, 0};
+	ix_step_free(&o->step);
+	o->step_state = STEP_BUSY;
+	for (uint32_t i = 0; i < ix->orgs[slot].n_versions; i++)
+		collect(ix, slot, ix->orgs[slot].versions[i].from,
+			ix->orgs[slot].versions[i].to, &b, 0, slot);
+	qsort(b.e, b.n, sizeof(*b.e), cmp_ev3);
+	o = &ix->orgs[slot];
+	int32_t cur[3] = {0, 0, 0};
+	for (size_t i = 0; i < b.n;) {
+		int32_t day = b.e[i].day;
+		for (; i < b.n && b.e[i].day == day; i++)
+			for (int k = 0; k < 3; k++)
+				cur[k] += b.e[i].d[k];
+		if (o->step.n &&
+		    !memcmp(o->step.val[o->step.n - 1], cur, sizeof(cur)))
+			continue;
+		if (!o->step.n && !cur[0] && !cur[1] && !cur[2])
+			continue;
+		step_push(&o->step, day, cur);
+	}
+	free(b.e);
+	o->step_state = STEP_DONE;
+}
+
+void ix_steps_compute_all(struct index *ix)
+{
+	for (size_t s = 0; s < ix->n_orgs; s++)
+		if (ix->orgs[s].big && ix->orgs[s].step_state != STEP_DONE)
+			ix_step_compute(ix, (int32_t)s);
+}
+
+void ix_step_add(struct index *ix, int32_t slot, int32_t from, int32_t to,
+		 int k, int32_t delta, int depth)
+{
+	if (from >= to || depth > IX_DEPTH_MAX)
+		return;
+	struct ix_org *o = &ix->orgs[slot];
+	if (o->step_state == STEP_DONE) {
+		size_t i = step_split(&o->step, from);
+		size_t end = to == DAY_MAX ? o->step.n : step_split(&o->step, to);
+		for (; i < end; i++)
+			o->step.val[i][k] += delta;
+	}
+	for (uint32_t i = 0; i < o->n_versions; i++) {
+		if (o->vparent[i] < 0)
+			continue;
+		int32_t a = o->versions[i].from > from ? o->versions[i].from : from;
+		int32_t z = o->versions[i].to < to ? o->versions[i].to : to;
+		ix_step_add(ix, o->vparent[i], a, z, k, delta, depth + 1);
+	}
+}
+
+/* An org is big when its subtree over all time weighs more than
+ * IX_BIG_WEIGHT: 1 per org (each version under a parent) and 1 per 32
+ * placements. The walk stops at the threshold, so marking is linear. */
+void ix_mark_big(struct index *ix)
+{
+	int32_t *stack = NULL;
+	size_t alloc = 0;
+	for (size_t s = 0; s < ix->n_orgs; s++) {
+		size_t n = 0, weight = 0;
+		ALLOC_GROW(stack, 1, alloc);
+		stack[n++] = (int32_t)s;
+		while (n && weight <= IX_BIG_WEIGHT) {
+			const struct ix_org *o = &ix->orgs[stack[--n]];
+			weight += 1 + o->n_recs / 32;
+			for (size_t i = 0; i < o->n_links && n < 4 * IX_BIG_WEIGHT;
+			     i++) {
+				ALLOC_GROW(stack, n + 1, alloc);
+				stack[n++] = o->links[i].child;
+			}
+		}
+		ix->orgs[s].big = weight > IX_BIG_WEIGHT;
+	}
+	free(stack);
+}
+
+/* ---- subtree walks ---- */
+
+static void subtree_sum(const struct index *ix, int32_t slot, int32_t day,
+			int64_t out[3], int depth)
+{
+	if (depth > IX_DEPTH_MAX)
+		return;
+	const struct ix_org *o = &ix->orgs[slot];
+	if (o->step_state == STEP_DONE) {
+		int32_t v[3];
+		step_value(&o->step, day, v);
+		out[0] += v[0];
+		out[1] += v[1];
+		out[2] += v[2];
+		return;
+	}
+	int vi = ix_version_on(o, day);
+	if (vi < 0)
+		return;
+	out[1] += org_kind_is_grassroots(o->versions[vi].kind);
+	out[2] += org_kind_holds_members(o->versions[vi].kind);
+	for (size_t i = 0; i < o->n_recs; i++)
+		out[0] += o->recs[i].from <= day && day < o->recs[i].to;
+	for (size_t i = 0; i < o->n_links; i++)
+		if (o->links[i].from <= day && day < o->links[i].to)
+			subtree_sum(ix, o->links[i].child, day, out, depth + 1);
+}
+
+void ix_subtree_sum(const struct index *ix, int32_t slot, int32_t day,
+		    int64_t out[3])
+{
+	out[0] = out[1] = out[2] = 0;
+	subtree_sum(ix, slot, day, out, 0);
+}
+
+static void subtree_list(const struct index *ix, int32_t slot, int32_t day,
+			 int32_t **out, size_t *n, size_t *alloc, int depth)
+{
+	if (depth > IX_DEPTH_MAX)
+		return;
+	ALLOC_GROW(*out, *n + 1, *alloc);
+	(*out)[(*n)++] = slot;
+	const struct ix_org *o = &ix->orgs[slot];
+	for (size_t i = 0; i < o->n_links; i++)
+		if (o->links[i].from <= day && day < o->links[i].to)
+			subtree_list(ix, o->links[i].child, day, out, n, alloc,
+				     depth + 1);
+}
+
+void ix_subtree_list(const struct index *ix, int32_t slot, int32_t day,
+		     int32_t **out, size_t *n, size_t *alloc)
+{
+	subtree_list(ix, slot, day, out, n, alloc, 0);
+}
+
+/* ---- "in subtree" with a memo per epoch of the tree ---- */
+
+void ix_memo_init(struct ix_memo *mm, const struct index *ix, int32_t top)
+{
+	mm->stamp = xcalloc(ix->n_orgs ? ix->n_orgs : 1, sizeof(*mm->stamp));
+	mm->in = xmalloc(ix->n_orgs ? ix->n_orgs : 1);
+	mm->top = top;
+}
+
+void ix_memo_release(struct ix_memo *mm)
+{
+	FREE_AND_NULL(mm->stamp);
+	FREE_AND_NULL(mm->in);
+}
+
+/* The tree is the same on every day between two version boundaries. */
+static uint32_t epoch_of(const struct index *ix, int32_t day)
+{
+	size_t lo = 0, hi = ix->n_bounds;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (ix->bounds[mid] <= day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (uint32_t)lo + 1;
+}
+
+int ix_memo_in(const struct index *ix, struct ix_memo *mm, int32_t org,
+	       int32_t day)
+{
+	if (org < 0)
+		return 0;
+	uint32_t e = epoch_of(ix, day);
+	int32_t path[IX_DEPTH_MAX];
+	int n = 0, res = 0;
+	int32_t cur = org;
+	while (n < IX_DEPTH_MAX) {
+		if (mm->stamp[cur] == e) {
+			res = mm->in[cur];
+			break;
+		}
+		path[n++] = cur;
+		int vi = ix_version_on(&ix->orgs[cur], day);
+		if (vi < 0)
+			break;
+		if (cur == mm->top) {
+			res = 1;
+			break;
+		}
+		cur = ix->orgs[cur].vparent[vi];
+		if (cur < 0)
+			break;
+	}
+	for (int i = 0; i < n; i++) {
+		mm->stamp[path[i]] = e;
+		mm->in[path[i]] = (uint8_t)res;
+	}
+	return res;
+}

@@ -1,0 +1,1315 @@
+/* import: reads a dataset (spec/interchange.md), checks every rule, and
+ * writes all of it in one transaction, or nothing. Every bad row is
+ * reported, one line each, in file and line order. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db/schema.h"
+#include "io/csv.h"
+#include "io/import.h"
+#include "model/reflist.h"
+#include "text/text.h"
+#include "core/banned.h"
+
+enum imp_file { F_ORGS = 0, F_MEMBERS = 1, F_PLACEMENTS = 2 };
+static const char *const file_names[] = {"orgs.csv", "members.csv",
+					 "placements.csv"};
+
+struct imp_error {
+	uint8_t file;
+	uint32_t line;
+	const char *column;
+	char *reason;
+};
+
+struct imp_org_version {
+	int32_t id, parent, from, to;
+	uint32_t line;
+	uint8_t kind;
+	uint8_t bad;      /* the row was rejected */
+	uint8_t unusable; /* ... and its kind or dates are unknown */
+	char *code;
+};
+
+/* One organisation: its versions sorted by from. */
+struct imp_org {
+	int32_t id;
+	uint32_t first, n; /* into the sorted versions */
+	uint8_t bad;       /* a row has unknown kind or dates: skip its checks */
+	uint8_t holds;     /* some version may hold members */
+};
+
+struct imp_member {
+	int32_t id, admitted, official, ended, org_id;
+	uint32_t line;
+	uint8_t status;
+	uint8_t bad;
+	uint8_t has_pl; /* rows in placements.csv */
+};
+
+struct imp_placement {
+	int32_t member; /* index into members (after sort), -1 bad */
+	int32_t member_id, org_id, from, to;
+	uint32_t line;
+};
+
+struct importer {
+	struct db *db;
+	const struct import_opts *opts;
+	struct imp_error *errs;
+	size_t n_errs, alloc_errs;
+	uint64_t bad_rows;
+
+	struct imp_org_version *ver;
+	size_t n_ver, alloc_ver;
+	struct imp_org *orgs;
+	size_t n_orgs;
+
+	struct imp_member *mem;
+	size_t n_mem, alloc_mem;
+	int32_t *mem_by_id; /* indexes sorted by id */
+
+	struct imp_placement *pl;
+	size_t n_pl, alloc_pl;
+
+	/* card numbers: open addressing over an arena of strings */
+	char *card_arena;
+	size_t card_len, card_alloc;
+	uint64_t *card_slots; /* (offset + 1) << 8 | len, 0 empty */
+	size_t card_cap, n_cards;
+
+	int any_bad;
+	struct db_stmt *ins_org, *ins_mem, *ins_pl;
+};
+
+static void add_error(struct importer *im, enum imp_file file, uint64_t line,
+		      const char *column, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void add_error(struct importer *im, enum imp_file file, uint64_t line,
+		      const char *column, const char *fmt, ...)
+{
+	char msg[HOSO_ERRMSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	im->any_bad = 1;
+	im->bad_rows++;
+	if (im->n_errs >= IMPORT_ERRORS_MAX)
+		return;
+	ALLOC_GROW(im->errs, im->n_errs + 1, im->alloc_errs);
+	struct imp_error *e = &im->errs[im->n_errs++];
+	e->file = (uint8_t)file;
+	e->line = (uint32_t)line;
+	e->column = column;
+	e->reason = xstrdup(msg);
+}
+
+/* ---- reference lists: exact names first, then the canonical form ---- */
+
+static char *ref_key(const char *s, size_t len)
+{
+	char *c = text_canon(s, len);
+	if (!c)
+		return NULL;
+	/* hyphens count as spaces; runs of spaces as one; trimmed */
+	char *w = c;
+	int space = 1;
+	for (char *p = c; *p; p++) {
+		char ch = *p == '-' ? ' ' : *p;
+		if (ch == ' ') {
+			if (space)
+				continue;
+			space = 1;
+		} else {
+			space = 0;
+		}
+		*w++ = ch;
+	}
+	if (w > c && w[-1] == ' ')
+		w--;
+	*w = '\0';
+	return c;
+}
+
+static int ref_lookup(const char *const *names, size_t stride, int n,
+		      const char *s, size_t len)
+{
+	/* Fast path: the stored spelling, byte for byte. */
+	for (int i = 0; i < n; i++) {
+		const char *name = names[(size_t)i * stride];
+		if (strlen(name) == len && memcmp(name, s, len) == 0)
+			return i;
+	}
+	char *key = ref_key(s, len);
+	int found = -1;
+	if (!key)
+		return -1;
+	for (int i = 0; i < n && found < 0; i++) {
+		for (size_t j = 0; j < stride && names[(size_t)i * stride + j];
+		     j++) {
+			const char *name = names[(size_t)i * stride + j];
+			char *k = ref_key(name, strlen(name));
+			int eq = k && strcmp(k, key) == 0;
+			free(k);
+			if (eq) {
+				found = i;
+				break;
+			}
+		}
+	}
+	free(key);
+	return found;
+}
+
+int reflist_ethnic_lookup(const char *s, size_t len)
+{
+	return ref_lookup(&ethnic_names[0][0], 6, ETHNIC_COUNT, s, len);
+}
+
+int reflist_province_lookup(const char *s, size_t len)
+{
+	return ref_lookup(province_names, 1, PROVINCE_COUNT, s, len);
+}
+
+/* ---- small helpers ---- */
+
+static int parse_id(struct csv_field f, int32_t *out)
+{
+	int64_t v;
+	if (parse_pos_int(f.s, f.len, ID_MAX, &v))
+		return -1;
+	*out = (int32_t)v;
+	return 0;
+}
+
+/* An optional date: empty gives dflt. */
+static int parse_opt_day(struct csv_field f, int32_t dflt, int32_t *out)
+{
+	if (f.len == 0) {
+		*out = dflt;
+		return 0;
+	}
+	return day_parse(f.s, f.len, out);
+}
+
+static const char *fmt_day(int32_t d, char buf[11])
+{
+	if (d == DAY_MIN || d == DAY_MAX)
+		return TR("(không giới hạn)", "(open)");
+	day_format(d, buf);
+	return buf;
+}
+
+/* Column indexes of a file, from its header. */
+struct columns {
+	int idx[16];
+};
+
+static int read_header(struct importer *im, struct csv_reader *r,
+		       enum imp_file file, const char *const *names, int n,
+		       const char *const *optional, struct columns *cols,
+		       struct hoso_error *err)
+{
+	int rc = csv_next(r, err);
+	if (rc != CSV_RECORD)
+		return hoso_err(err, HOSO_EREJECT, "%s:1: %s", file_names[file],
+				TR("thiếu dòng tiêu đề", "missing header row"));
+	for (int i = 0; i < n; i++) {
+		cols->idx[i] = csv_column(r, names[i]);
+		int opt = 0;
+		for (int j = 0; optional && optional[j]; j++)
+			if (strcmp(optional[j], names[i]) == 0)
+				opt = 1;
+		if (cols->idx[i] < 0 && !opt) {
+			add_error(im, file, 1, names[i], "%s",
+				  TR("thiếu cột bắt buộc trong dòng tiêu đề",
+				     "required column missing from the header"));
+		}
+	}
+	return 0;
+}
+
+static struct csv_field col(struct csv_reader *r, const struct columns *c,
+			    int i)
+{
+	static const struct csv_field empty = {"", 0};
+	int k = c->idx[i];
+	if (k < 0 || (size_t)k >= csv_nfields(r))
+		return empty;
+	return csv_get(r, (size_t)k);
+}
+
+/* Text cell: valid UTF-8, NFC; NULL with an error message on bad input. */
+static char *text_cell(struct csv_field f, size_t max, const char **why)
+{
+	if (f.len > max) {
+		*why = TR("quá dài", "too long");
+		return NULL;
+	}
+	char *s = text_nfc(f.s, f.len);
+	if (!s)
+		*why = TR("không phải UTF-8 hợp lệ", "not valid UTF-8");
+	return s;
+}
+
+static int is_blank_record(struct csv_reader *r)
+{
+	return csv_nfields(r) == 1 && csv_get(r, 0).len == 0;
+}
+
+/* ---- orgs.csv ---- */
+
+enum { O_ID, O_PARENT, O_KIND, O_CODE, O_NAME, O_FROM, O_TO, O_N };
+static const char *const org_cols[] = {"id", "parent_id", "kind", "code",
+				       "name", "valid_from", "valid_to"};
+
+static int read_orgs(struct importer *im, const char *path,
+		     struct hoso_error *err)
+{
+	struct csv_reader r;
+	struct columns c;
+	static const char *const opt[] = {"code", "valid_from", "valid_to",
+					  NULL};
+	int rc;
+	if (csv_open(&r, path, err))
+		return -1;
+	if (read_header(im, &r, F_ORGS, org_cols, O_N, opt, &c, err)) {
+		csv_close(&r);
+		return -1;
+	}
+	if (im->any_bad) {
+		csv_close(&r);
+		return 0;
+	}
+	while ((rc = csv_next(&r, err)) != CSV_END) {
+		if (rc == CSV_EIO) {
+			csv_close(&r);
+			return -1;
+		}
+		if (rc == CSV_EBAD) {
+			add_error(im, F_ORGS, r.rec_line, "-", "%s", err->msg);
+			continue;
+		}
+		if (is_blank_record(&r))
+			continue;
+		struct imp_org_version v = {0};
+		const char *why = NULL, *bad = NULL;
+		char *name = NULL, *code = NULL;
+		int k = -1;
+		v.line = (uint32_t)r.rec_line;
+		v.parent = 0;
+		if (parse_id(col(&r, &c, O_ID), &v.id)) {
+			bad = "id";
+			why = TR("phải là số nguyên dương", "must be a positive integer");
+		} else if (col(&r, &c, O_PARENT).len &&
+			   parse_id(col(&r, &c, O_PARENT), &v.parent)) {
+			bad = "parent_id";
+			why = TR("phải trống hoặc là số nguyên dương",
+				 "must be empty or a positive integer");
+		} else if ((k = enum_lookup(org_kind_names, KIND_COUNT,
+					    col(&r, &c, O_KIND).s,
+					    col(&r, &c, O_KIND).len)) < 0) {
+			bad = "kind";
+			why = TR("loại tổ chức không hợp lệ (party, province, bloc, upper, grassroots, grassroots_cell, sub_committee, cell)",
+				 "unknown kind (party, province, bloc, upper, grassroots, grassroots_cell, sub_committee, cell)");
+		} else if (col(&r, &c, O_CODE).len &&
+			   !(code = text_cell(col(&r, &c, O_CODE), 64, &why))) {
+			bad = "code";
+		} else if (col(&r, &c, O_NAME).len == 0) {
+			bad = "name";
+			why = TR("tên tổ chức là bắt buộc", "the name is required");
+		} else if (!(name = text_cell(col(&r, &c, O_NAME),
+					      ORG_NAME_MAX_BYTES, &why))) {
+			bad = "name";
+		} else if (parse_opt_day(col(&r, &c, O_FROM), DAY_MIN, &v.from)) {
+			bad = "valid_from";
+			why = TR("ngày không hợp lệ (YYYY-MM-DD)",
+				 "invalid date (YYYY-MM-DD)");
+		} else if (parse_opt_day(col(&r, &c, O_TO), DAY_MAX, &v.to)) {
+			bad = "valid_to";
+			why = TR("ngày không hợp lệ (YYYY-MM-DD)",
+				 "invalid date (YYYY-MM-DD)");
+		} else if (v.to <= v.from) {
+			bad = "valid_to";
+			why = TR("phải sau valid_from", "must be after valid_from");
+		} else if ((k == KIND_PARTY) != (v.parent == 0)) {
+			bad = "parent_id";
+			why = k == KIND_PARTY
+				      ? TR("tổ chức gốc (party) không có cấp trên",
+					   "the root (party) has no parent")
+				      : TR("chỉ tổ chức gốc (party) được để trống cấp trên",
+					   "only the root (party) may have no parent");
+		}
+		v.kind = (uint8_t)(k < 0 ? 0 : k);
+		if (bad) {
+			add_error(im, F_ORGS, r.rec_line, bad, "%s", why);
+			v.bad = 1;
+			/* A row with a bad name or parent still tells the kind
+			 * and dates, which the checks of other rows use. */
+			v.unusable = !strcmp(bad, "id") || !strcmp(bad, "kind") ||
+				     !strcmp(bad, "valid_from") ||
+				     !strcmp(bad, "valid_to");
+			free(code);
+			code = NULL;
+			if (v.id == 0 || v.from >= v.to) {
+				free(name);
+				/* unusable: keep only its id for references */
+				if (v.id == 0)
+					continue;
+				v.from = DAY_MIN;
+				v.to = DAY_MAX;
+			}
+		}
+		v.code = code;
+		ALLOC_GROW(im->ver, im->n_ver + 1, im->alloc_ver);
+		im->ver[im->n_ver++] = v;
+		if (!im->any_bad) {
+			char fb[11], tb[11];
+			struct db_stmt *st = im->ins_org;
+			db_reset(st);
+			db_bind_int(st, 1, v.id);
+			if (v.parent)
+				db_bind_int(st, 2, v.parent);
+			db_bind_text(st, 3, org_kind_names[v.kind],
+				     strlen(org_kind_names[v.kind]));
+			db_bind_text(st, 4, code, code ? strlen(code) : 0);
+			db_bind_text(st, 5, name, strlen(name));
+			if (v.from != DAY_MIN) {
+				day_format(v.from, fb);
+				db_bind_text(st, 6, fb, 10);
+			}
+			if (v.to != DAY_MAX) {
+				day_format(v.to, tb);
+				db_bind_text(st, 7, tb, 10);
+			}
+			if (db_step(st, err) < 0) {
+				free(name);
+				csv_close(&r);
+				return -1;
+			}
+		}
+		free(name);
+	}
+	csv_close(&r);
+	return 0;
+}
+
+static int cmp_version(const void *a, const void *b)
+{
+	const struct imp_org_version *x = a, *y = b;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static struct imp_org *find_org(struct importer *im, int32_t id)
+{
+	size_t lo = 0, hi = im->n_orgs;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (im->orgs[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < im->n_orgs && im->orgs[lo].id == id)
+		return &im->orgs[lo];
+	return NULL;
+}
+
+/* Does org o cover [from, to) with its versions (of a member-holding kind
+ * when need_cell)? On failure *gap is the first day not covered. For the
+ * parent check, child_kind >= 0 also requires the kind to be allowed. */
+static int org_covers(struct importer *im, const struct imp_org *o,
+		      int32_t from, int32_t to, int need_cell, int child_kind,
+		      int32_t *gap, int *kind_bad)
+{
+	int32_t cur = from;
+	*kind_bad = 0;
+	for (uint32_t i = 0; i < o->n && cur < to; i++) {
+		const struct imp_org_version *v = &im->ver[o->first + i];
+		if (v->to <= cur)
+			continue;
+		if (v->from > cur)
+			break;
+		if (need_cell && !org_kind_holds_members(v->kind)) {
+			*kind_bad = 1;
+			*gap = cur;
+			return -1;
+		}
+		if (child_kind >= 0 &&
+		    !org_kind_allowed_under((enum org_kind)child_kind,
+					    (enum org_kind)v->kind)) {
+			*kind_bad = 1;
+			*gap = cur;
+			return -1;
+		}
+		cur = v->to;
+	}
+	if (cur < to) {
+		*gap = cur;
+		return -1;
+	}
+	return 0;
+}
+
+struct code_ref {
+	const char *code;
+	int32_t id, from, to;
+	uint32_t line;
+};
+
+static int cmp_code(const void *a, const void *b)
+{
+	const struct code_ref *x = a, *y = b;
+	int c = strcmp(x->code, y->code);
+	if (c)
+		return c;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static void check_orgs(struct importer *im)
+{
+	qsort(im->ver, im->n_ver, sizeof(*im->ver), cmp_version);
+	im->orgs = xcalloc(im->n_ver + 1, sizeof(*im->orgs));
+	for (size_t i = 0; i < im->n_ver; i++) {
+		struct imp_org_version *v = &im->ver[i];
+		if (im->n_orgs == 0 || im->orgs[im->n_orgs - 1].id != v->id) {
+			struct imp_org *o = &im->orgs[im->n_orgs++];
+			o->id = v->id;
+			o->first = (uint32_t)i;
+		}
+		struct imp_org *o = &im->orgs[im->n_orgs - 1];
+		o->n++;
+		o->bad |= v->unusable;
+		if (org_kind_holds_members(v->kind))
+			o->holds = 1;
+		/* versions of one organisation never overlap */
+		if (o->n > 1 && !v->bad && !im->ver[i - 1].bad &&
+		    im->ver[i - 1].to > v->from) {
+			char b1[11], b2[11];
+			add_error(im, F_ORGS, v->line, "valid_from",
+				  TR("chồng lên phiên bản khác của tổ chức %d (dòng %u, đến %s); bắt đầu %s",
+				     "overlaps another version of organisation %d (line %u, until %s); starts %s"),
+				  v->id, im->ver[i - 1].line,
+				  fmt_day(im->ver[i - 1].to, b1),
+				  fmt_day(v->from, b2));
+			v->bad = 1;
+			v->unusable = 1;
+			o->bad = 1;
+		}
+	}
+	/* parents: alive whenever the child is, of an allowed kind */
+	for (size_t i = 0; i < im->n_ver; i++) {
+		struct imp_org_version *v = &im->ver[i];
+		if (v->bad || !v->parent)
+			continue;
+		struct imp_org *p = find_org(im, v->parent);
+		int32_t gap;
+		int kind_bad;
+		char b[11];
+		if (!p) {
+			add_error(im, F_ORGS, v->line, "parent_id",
+				  TR("tổ chức cấp trên %d không có trong orgs.csv",
+				     "parent organisation %d is not in orgs.csv"),
+				  v->parent);
+			v->bad = 1;
+			continue;
+		}
+		if (p->bad)
+			continue;
+		if (v->parent == v->id) {
+			add_error(im, F_ORGS, v->line, "parent_id", "%s",
+				  TR("tổ chức không thể là cấp trên của chính nó",
+				     "an organisation cannot be its own parent"));
+			v->bad = 1;
+			continue;
+		}
+		if (org_covers(im, p, v->from, v->to, 0, v->kind, &gap,
+			       &kind_bad)) {
+			if (kind_bad)
+				add_error(im, F_ORGS, v->line, "parent_id",
+					  TR("loại %s không được đặt dưới tổ chức %d vào ngày %s",
+					     "kind %s may not sit under organisation %d on %s"),
+					  org_kind_names[v->kind], v->parent,
+					  fmt_day(gap, b));
+			else
+				add_error(im, F_ORGS, v->line, "parent_id",
+					  TR("tổ chức cấp trên %d không tồn tại vào ngày %s",
+					     "parent organisation %d is not alive on %s"),
+					  v->parent, fmt_day(gap, b));
+			v->bad = 1;
+		}
+	}
+	/* codes: unique among organisations alive at the same time */
+	struct code_ref *codes = xmalloc((im->n_ver + 1) * sizeof(*codes));
+	size_t nc = 0;
+	for (size_t i = 0; i < im->n_ver; i++) {
+		struct imp_org_version *v = &im->ver[i];
+		if (v->code && !v->bad)
+			codes[nc++] = (struct code_ref){v->code, v->id, v->from,
+							v->to, v->line};
+	}
+	qsort(codes, nc, sizeof(*codes), cmp_code);
+	for (size_t i = 0; i < nc; i++) {
+		for (size_t j = i; j-- > 0;) {
+			if (strcmp(codes[j].code, codes[i].code) != 0)
+				break;
+			if (codes[j].id != codes[i].id &&
+			    codes[j].to > codes[i].from) {
+				add_error(im, F_ORGS, codes[i].line, "code",
+					  TR("mã %s đã dùng cho tổ chức %d (dòng %u) cùng thời gian",
+					     "code %s is used by organisation %d (line %u) at the same time"),
+					  codes[i].code, codes[j].id,
+					  codes[j].line);
+				break;
+			}
+		}
+	}
+	free(codes);
+}
+
+/* ---- members.csv ---- */
+
+enum { M_ID, M_CARD, M_NAME, M_SEX, M_BIRTH, M_ETHNIC, M_RELIGION, M_HOME,
+       M_EDU, M_EXPERTISE, M_THEORY, M_ADMITTED, M_OFFICIAL, M_STATUS,
+       M_ENDED, M_ORG, M_N };
+static const char *const member_cols[] = {
+	"id", "card_no", "full_name", "sex", "birth_date", "ethnicity",
+	"religion", "hometown", "education", "expertise", "theory_level",
+	"admitted_on", "official_on", "status", "ended_on", "org_id"};
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+/* Adds a card number; 1 when it was already there. */
+static int card_add(struct importer *im, const char *s, size_t len)
+{
+	if ((im->n_cards + 1) * 2 > im->card_cap) {
+		size_t ncap = im->card_cap ? im->card_cap * 2 : 1 << 16;
+		uint64_t *ns = xcalloc(ncap, sizeof(*ns));
+		for (size_t i = 0; i < im->card_cap; i++) {
+			uint64_t e = im->card_slots[i];
+			if (!e)
+				continue;
+			size_t off = (size_t)(e >> 8) - 1, l = e & 0xff;
+			size_t h = hash_bytes(im->card_arena + off, l) & (ncap - 1);
+			while (ns[h])
+				h = (h + 1) & (ncap - 1);
+			ns[h] = e;
+		}
+		free(im->card_slots);
+		im->card_slots = ns;
+		im->card_cap = ncap;
+	}
+	size_t h = hash_bytes(s, len) & (im->card_cap - 1);
+	while (im->card_slots[h]) {
+		uint64_t e = im->card_slots[h];
+		size_t off = (size_t)(e >> 8) - 1, l = e & 0xff;
+		if (l == len && memcmp(im->card_arena + off, s, len) == 0)
+			return 1;
+		h = (h + 1) & (im->card_cap - 1);
+	}
+	ALLOC_GROW(im->card_arena, im->card_len + len, im->card_alloc);
+	memcpy(im->card_arena + im->card_len, s, len);
+	im->card_slots[h] = ((uint64_t)(im->card_len + 1) << 8) | len;
+	im->card_len += len;
+	im->n_cards++;
+	return 0;
+}
+
+static int read_members(struct importer *im, const char *path,
+			struct hoso_error *err)
+{
+	struct csv_reader r;
+	struct columns c;
+	static const char *const opt[] = {"card_no", "religion", "hometown",
+					  "education", "expertise",
+					  "theory_level", "official_on",
+					  "ended_on", NULL};
+	struct progress prog;
+	struct stat sb;
+	int rc;
+	if (csv_open(&r, path, err))
+		return -1;
+	if (read_header(im, &r, F_MEMBERS, member_cols, M_N, opt, &c, err)) {
+		csv_close(&r);
+		return -1;
+	}
+	progress_start(&prog, TR("Nhập đảng viên", "Importing members"),
+		       stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0,
+		       im->opts->quiet);
+	uint64_t rows = 0;
+	while ((rc = csv_next(&r, err)) != CSV_END) {
+		if (rc == CSV_EIO) {
+			csv_close(&r);
+			return -1;
+		}
+		if ((++rows & 0xfff) == 0)
+			progress_update(&prog, r.bytes_read);
+		if (rc == CSV_EBAD) {
+			add_error(im, F_MEMBERS, r.rec_line, "-", "%s", err->msg);
+			continue;
+		}
+		if (is_blank_record(&r))
+			continue;
+		struct imp_member m = {0};
+		const char *why = NULL, *bad = NULL;
+		char *name = NULL, *religion = NULL, *edu = NULL;
+		struct csv_field f;
+		int32_t birth = 0;
+		int sex = -1, eth = -1, home = -1, exp = 0, th = 0, st = -1;
+		m.line = (uint32_t)r.rec_line;
+		m.official = m.ended = DAY_MAX;
+		const char *inv_date = TR("ngày không hợp lệ (YYYY-MM-DD)",
+					  "invalid date (YYYY-MM-DD)");
+		if (parse_id(col(&r, &c, M_ID), &m.id)) {
+			bad = "id";
+			why = TR("phải là số nguyên dương", "must be a positive integer");
+		} else if ((f = col(&r, &c, M_CARD)).len &&
+			   (f.len > 32 || !utf8_valid(f.s, f.len))) {
+			bad = "card_no";
+			why = TR("số thẻ đảng không hợp lệ", "invalid card number");
+		} else if (col(&r, &c, M_NAME).len == 0) {
+			bad = "full_name";
+			why = TR("họ và tên là bắt buộc", "the full name is required");
+		} else if (!(name = text_cell(col(&r, &c, M_NAME),
+					      NAME_MAX_BYTES, &why))) {
+			bad = "full_name";
+		} else if ((f = col(&r, &c, M_SEX)).len != 1 ||
+			   (f.s[0] != 'M' && f.s[0] != 'F')) {
+			bad = "sex";
+			why = TR("giới tính phải là M hoặc F", "sex must be M or F");
+		} else if ((sex = f.s[0] == 'F'),
+			   (f = col(&r, &c, M_BIRTH),
+			    day_parse(f.s, f.len, &birth))) {
+			bad = "birth_date";
+			why = inv_date;
+		} else if ((f = col(&r, &c, M_ETHNIC),
+			    eth = reflist_ethnic_lookup(f.s, f.len)) < 0) {
+			bad = "ethnicity";
+			why = TR("không có trong danh mục 54 dân tộc",
+				 "not one of the 54 ethnic groups");
+		} else if ((f = col(&r, &c, M_RELIGION)).len &&
+			   !(religion = text_cell(f, 256, &why))) {
+			bad = "religion";
+		} else if ((f = col(&r, &c, M_HOME)).len &&
+			   (home = reflist_province_lookup(f.s, f.len)) < 0) {
+			bad = "hometown";
+			why = TR("không phải tên tỉnh, thành phố trong danh mục",
+				 "not a province of the reference list");
+		} else if ((f = col(&r, &c, M_EDU)).len &&
+			   !(edu = text_cell(f, 64, &why))) {
+			bad = "education";
+		} else if ((f = col(&r, &c, M_EXPERTISE)).len &&
+			   (exp = enum_lookup(expertise_names, EXP_COUNT, f.s,
+					      f.len)) < 0) {
+			bad = "expertise";
+			why = TR("phải là none, intermediate, college, bachelor, master hoặc doctor",
+				 "must be none, intermediate, college, bachelor, master or doctor");
+		} else if ((f = col(&r, &c, M_THEORY)).len &&
+			   (th = enum_lookup(theory_names, TH_COUNT, f.s,
+					     f.len)) < 0) {
+			bad = "theory_level";
+			why = TR("phải là none, elementary, intermediate, advanced hoặc bachelor",
+				 "must be none, elementary, intermediate, advanced or bachelor");
+		} else if ((f = col(&r, &c, M_ADMITTED),
+			    day_parse(f.s, f.len, &m.admitted))) {
+			bad = "admitted_on";
+			why = inv_date;
+		} else if (parse_opt_day(col(&r, &c, M_OFFICIAL), DAY_MAX,
+					 &m.official)) {
+			bad = "official_on";
+			why = inv_date;
+		} else if ((f = col(&r, &c, M_STATUS),
+			    st = enum_lookup(status_names, ST_COUNT, f.s,
+					     f.len)) < 0) {
+			bad = "status";
+			why = TR("phải là probationary, official, left, expelled hoặc deceased",
+				 "must be probationary, official, left, expelled or deceased");
+		} else if (parse_opt_day(col(&r, &c, M_ENDED), DAY_MAX,
+					 &m.ended)) {
+			bad = "ended_on";
+			why = inv_date;
+		} else if (parse_id(col(&r, &c, M_ORG), &m.org_id)) {
+			bad = "org_id";
+			why = TR("phải là số nguyên dương", "must be a positive integer");
+		} else if (full_years(birth, m.admitted) < 18) {
+			bad = "admitted_on";
+			why = TR("chưa đủ 18 tuổi vào ngày kết nạp",
+				 "under 18 full years old on the admission day");
+		} else if (m.official != DAY_MAX &&
+			   m.official < day_add_years(m.admitted, 1)) {
+			bad = "official_on";
+			why = TR("phải sau ngày kết nạp ít nhất một năm (12 tháng dự bị)",
+				 "must be at least one full year after admitted_on (12 months of probation)");
+		} else if (st == ST_OFFICIAL && m.official == DAY_MAX) {
+			bad = "official_on";
+			why = TR("đảng viên chính thức phải có ngày chính thức",
+				 "an official member needs official_on");
+		} else if (st == ST_PROBATIONARY && m.official != DAY_MAX) {
+			bad = "official_on";
+			why = TR("đảng viên dự bị không có ngày chính thức",
+				 "a probationary member has no official_on");
+		} else if ((st >= ST_LEFT) != (m.ended != DAY_MAX)) {
+			bad = "ended_on";
+			why = st >= ST_LEFT
+				      ? TR("bắt buộc khi trạng thái là left, expelled hoặc deceased",
+					   "required when the status is left, expelled or deceased")
+				      : TR("chỉ có khi trạng thái là left, expelled hoặc deceased",
+					   "only set when the status is left, expelled or deceased");
+		} else if (m.ended != DAY_MAX && m.ended <= m.admitted) {
+			bad = "ended_on";
+			why = TR("phải sau ngày kết nạp", "must be after admitted_on");
+		} else if (m.ended != DAY_MAX && m.official != DAY_MAX &&
+			   m.official >= m.ended) {
+			bad = "ended_on";
+			why = TR("phải sau ngày chính thức", "must be after official_on");
+		} else if ((f = col(&r, &c, M_CARD)).len &&
+			   card_add(im, f.s, f.len)) {
+			bad = "card_no";
+			why = TR("số thẻ đảng đã thuộc về đảng viên khác",
+				 "card number already belongs to another member");
+		} else {
+			struct imp_org *o = find_org(im, m.org_id);
+			if (!o) {
+				bad = "org_id";
+				why = TR("tổ chức không có trong orgs.csv",
+					 "organisation not in orgs.csv");
+			} else if (!o->holds && !o->bad) {
+				bad = "org_id";
+				why = TR("đảng viên chỉ sinh hoạt ở chi bộ (cell, grassroots_cell)",
+					 "members are placed only in cells (cell, grassroots_cell)");
+			}
+		}
+		m.status = (uint8_t)(st < 0 ? 0 : st);
+		if (bad) {
+			add_error(im, F_MEMBERS, r.rec_line, bad, "%s", why);
+			m.bad = 1;
+		} else if (!im->any_bad) {
+			struct db_stmt *s = im->ins_mem;
+			db_reset(s);
+			db_bind_int(s, 1, m.id);
+			f = col(&r, &c, M_CARD);
+			db_bind_text(s, 2, f.s, f.len);
+			db_bind_text(s, 3, name, strlen(name));
+			db_bind_text(s, 4, sex ? "F" : "M", 1);
+			f = col(&r, &c, M_BIRTH);
+			db_bind_text(s, 5, f.s, f.len);
+			db_bind_text(s, 6, ethnic_names[eth][0],
+				     strlen(ethnic_names[eth][0]));
+			db_bind_text(s, 7, religion, religion ? strlen(religion) : 0);
+			if (home >= 0)
+				db_bind_text(s, 8, province_names[home],
+					     strlen(province_names[home]));
+			db_bind_text(s, 9, edu, edu ? strlen(edu) : 0);
+			f = col(&r, &c, M_EXPERTISE);
+			db_bind_text(s, 10, f.s, f.len);
+			f = col(&r, &c, M_THEORY);
+			db_bind_text(s, 11, f.s, f.len);
+			f = col(&r, &c, M_ADMITTED);
+			db_bind_text(s, 12, f.s, f.len);
+			f = col(&r, &c, M_OFFICIAL);
+			db_bind_text(s, 13, f.s, f.len);
+			db_bind_text(s, 14, status_names[st],
+				     strlen(status_names[st]));
+			f = col(&r, &c, M_ENDED);
+			db_bind_text(s, 15, f.s, f.len);
+			db_bind_int(s, 16, m.org_id);
+			if (db_step(s, err) < 0) {
+				free(name);
+				free(religion);
+				free(edu);
+				csv_close(&r);
+				return -1;
+			}
+		}
+		free(name);
+		free(religion);
+		free(edu);
+		if (m.id) {
+			ALLOC_GROW(im->mem, im->n_mem + 1, im->alloc_mem);
+			im->mem[im->n_mem++] = m;
+		}
+	}
+	progress_update(&prog, r.bytes_read);
+	prog.done = rows;
+	progress_end(&prog);
+	csv_close(&r);
+	return 0;
+}
+
+static int cmp_member_id(const void *a, const void *b)
+{
+	const struct imp_member *x = a, *y = b;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static void check_member_ids(struct importer *im)
+{
+	qsort(im->mem, im->n_mem, sizeof(*im->mem), cmp_member_id);
+	for (size_t i = 1; i < im->n_mem; i++) {
+		if (im->mem[i].id == im->mem[i - 1].id) {
+			add_error(im, F_MEMBERS, im->mem[i].line, "id",
+				  TR("mã đảng viên %d bị trùng (dòng %u)",
+				     "member id %d is repeated (line %u)"),
+				  im->mem[i].id, im->mem[i - 1].line);
+			im->mem[i].bad = 1;
+			im->mem[i - 1].bad = 1;
+		}
+	}
+}
+
+static int32_t find_member(struct importer *im, int32_t id)
+{
+	size_t lo = 0, hi = im->n_mem;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (im->mem[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < im->n_mem && im->mem[lo].id == id)
+		return (int32_t)lo;
+	return -1;
+}
+
+/* ---- placements.csv ---- */
+
+enum { P_MEMBER, P_ORG, P_FROM, P_TO, P_N };
+static const char *const placement_cols[] = {"member_id", "org_id",
+					     "valid_from", "valid_to"};
+
+static int read_placements(struct importer *im, const char *path,
+			   struct hoso_error *err)
+{
+	struct csv_reader r;
+	struct columns c;
+	static const char *const opt[] = {"valid_to", NULL};
+	int rc;
+	if (csv_open(&r, path, err))
+		return -1;
+	if (read_header(im, &r, F_PLACEMENTS, placement_cols, P_N, opt, &c,
+			err)) {
+		csv_close(&r);
+		return -1;
+	}
+	while ((rc = csv_next(&r, err)) != CSV_END) {
+		if (rc == CSV_EIO) {
+			csv_close(&r);
+			return -1;
+		}
+		if (rc == CSV_EBAD) {
+			add_error(im, F_PLACEMENTS, r.rec_line, "-", "%s",
+				  err->msg);
+			continue;
+		}
+		if (is_blank_record(&r))
+			continue;
+		struct imp_placement p = {0};
+		const char *bad = NULL, *why = NULL;
+		struct csv_field f;
+		struct imp_org *o = NULL;
+		p.line = (uint32_t)r.rec_line;
+		p.member = -1;
+		if (parse_id(col(&r, &c, P_MEMBER), &p.member_id)) {
+			bad = "member_id";
+			why = TR("phải là số nguyên dương", "must be a positive integer");
+		} else if ((p.member = find_member(im, p.member_id)) < 0) {
+			bad = "member_id";
+			why = TR("đảng viên không có trong members.csv",
+				 "member not in members.csv");
+		} else if (parse_id(col(&r, &c, P_ORG), &p.org_id)) {
+			bad = "org_id";
+			why = TR("phải là số nguyên dương", "must be a positive integer");
+		} else if (!(o = find_org(im, p.org_id))) {
+			bad = "org_id";
+			why = TR("tổ chức không có trong orgs.csv",
+				 "organisation not in orgs.csv");
+		} else if (!o->holds && !o->bad) {
+			bad = "org_id";
+			why = TR("đảng viên chỉ sinh hoạt ở chi bộ (cell, grassroots_cell)",
+				 "members are placed only in cells (cell, grassroots_cell)");
+		} else if ((f = col(&r, &c, P_FROM), day_parse(f.s, f.len, &p.from))) {
+			bad = "valid_from";
+			why = TR("ngày không hợp lệ (YYYY-MM-DD)",
+				 "invalid date (YYYY-MM-DD)");
+		} else if (parse_opt_day(col(&r, &c, P_TO), DAY_MAX, &p.to)) {
+			bad = "valid_to";
+			why = TR("ngày không hợp lệ (YYYY-MM-DD)",
+				 "invalid date (YYYY-MM-DD)");
+		} else if (p.to <= p.from) {
+			bad = "valid_to";
+			why = TR("phải sau valid_from", "must be after valid_from");
+		}
+		if (p.member >= 0)
+			im->mem[p.member].has_pl = 1;
+		if (bad) {
+			add_error(im, F_PLACEMENTS, r.rec_line, bad, "%s", why);
+			/* its member's history is incomplete: skip its checks */
+			if (p.member >= 0)
+				im->mem[p.member].bad = 1;
+			continue;
+		}
+		ALLOC_GROW(im->pl, im->n_pl + 1, im->alloc_pl);
+		im->pl[im->n_pl++] = p;
+	}
+	csv_close(&r);
+	return 0;
+}
+
+static int cmp_placement(const void *a, const void *b)
+{
+	const struct imp_placement *x = a, *y = b;
+	if (x->member != y->member)
+		return x->member < y->member ? -1 : 1;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Members without rows in placements.csv are placed in org_id over their
+ * whole membership. */
+static void synthesize_placements(struct importer *im)
+{
+	for (size_t i = 0; i < im->n_mem; i++) {
+		struct imp_member *m = &im->mem[i];
+		if (m->has_pl || m->bad)
+			continue;
+		ALLOC_GROW(im->pl, im->n_pl + 1, im->alloc_pl);
+		im->pl[im->n_pl++] = (struct imp_placement){
+			(int32_t)i, m->id, m->org_id, m->admitted, m->ended, 0};
+	}
+}
+
+/* A synthesized placement is reported on the member's row. */
+static void placement_error(struct importer *im, const struct imp_placement *p,
+			    const char *column, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void placement_error(struct importer *im, const struct imp_placement *p,
+			    const char *column, const char *fmt, ...)
+{
+	char msg[HOSO_ERRMSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->line)
+		add_error(im, F_PLACEMENTS, p->line, column, "%s", msg);
+	else
+		add_error(im, F_MEMBERS, im->mem[p->member].line, "org_id",
+			  "%s", msg);
+}
+
+static void check_placements(struct importer *im)
+{
+	qsort(im->pl, im->n_pl, sizeof(*im->pl), cmp_placement);
+	for (size_t i = 0; i < im->n_pl;) {
+		size_t j = i;
+		struct imp_member *m = &im->mem[im->pl[i].member];
+		while (j < im->n_pl && im->pl[j].member == im->pl[i].member)
+			j++;
+		if (m->bad) {
+			i = j;
+			continue;
+		}
+		int member_bad = 0;
+		for (size_t k = i; k < j && !member_bad; k++) {
+			struct imp_placement *p = &im->pl[k];
+			struct imp_org *o = find_org(im, p->org_id);
+			int32_t gap;
+			int kind_bad;
+			char b1[11], b2[11];
+			if (p->from < m->admitted) {
+				placement_error(im, p, "valid_from",
+						TR("trước ngày kết nạp %s",
+						   "before the admission day %s"),
+						fmt_day(m->admitted, b1));
+				member_bad = 1;
+			} else if (p->to > m->ended) {
+				placement_error(im, p, "valid_to",
+						TR("sau ngày ra khỏi Đảng %s",
+						   "after the membership ended (%s)"),
+						fmt_day(m->ended, b1));
+				member_bad = 1;
+			} else if (k > i && im->pl[k - 1].to > p->from) {
+				placement_error(im, p, "valid_from",
+						TR("chồng lên nơi sinh hoạt trước (đến %s)",
+						   "overlaps the previous placement (until %s)"),
+						fmt_day(im->pl[k - 1].to, b1));
+				member_bad = 1;
+			} else if (o && !o->bad &&
+				   org_covers(im, o, p->from, p->to, 1, -1,
+					      &gap, &kind_bad)) {
+				placement_error(im, p, "org_id",
+						kind_bad ? TR("tổ chức %d không phải chi bộ vào ngày %s",
+							      "organisation %d is not a cell on %s")
+							 : TR("tổ chức %d không tồn tại vào ngày %s",
+							      "organisation %d is not alive on %s"),
+						p->org_id, fmt_day(gap, b2));
+				member_bad = 1;
+			}
+		}
+		if (!member_bad && im->pl[j - 1].org_id != m->org_id) {
+			placement_error(im, &im->pl[j - 1], "org_id",
+					TR("nơi sinh hoạt cuối cùng (%d) khác org_id của đảng viên (%d)",
+					   "the last placement (%d) differs from the member's org_id (%d)"),
+					im->pl[j - 1].org_id, m->org_id);
+		}
+		i = j;
+	}
+}
+
+static int insert_placements(struct importer *im, struct hoso_error *err)
+{
+	struct db_stmt *st = im->ins_pl;
+	for (size_t i = 0; i < im->n_pl; i++) {
+		struct imp_placement *p = &im->pl[i];
+		char fb[11], tb[11];
+		db_reset(st);
+		db_bind_int(st, 1, p->member_id);
+		db_bind_int(st, 2, p->org_id);
+		day_format(p->from, fb);
+		db_bind_text(st, 3, fb, 10);
+		if (p->to != DAY_MAX) {
+			day_format(p->to, tb);
+			db_bind_text(st, 4, tb, 10);
+		}
+		if (db_step(st, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int cmp_error(const void *a, const void *b)
+{
+	const struct imp_error *x = a, *y = b;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static void report_errors(struct importer *im, FILE *out)
+{
+	qsort(im->errs, im->n_errs, sizeof(*im->errs), cmp_error);
+	uint32_t last_line = 0;
+	int last_file = -1;
+	for (size_t i = 0; i < im->n_errs; i++) {
+		struct imp_error *e = &im->errs[i];
+		/* one line per bad row: its first error */
+		if (e->file == last_file && e->line == last_line)
+			continue;
+		last_file = e->file;
+		last_line = e->line;
+		fprintf(out, "%s:%u: %s: %s\n", file_names[e->file], e->line,
+			e->column, e->reason);
+	}
+	if (im->bad_rows > im->n_errs)
+		fprintf(out, TR("... và %llu lỗi khác\n", "... and %llu more errors\n"),
+			(unsigned long long)(im->bad_rows - im->n_errs));
+}
+
+static int store_is_empty(struct db *db, int *empty, struct hoso_error *err)
+{
+	struct db_stmt *st = db_prepare(
+		db,
+		"SELECT (SELECT count(*) FROM (SELECT 1 FROM org_versions LIMIT 1))"
+		" + (SELECT count(*) FROM (SELECT 1 FROM members LIMIT 1))",
+		err);
+	if (!st)
+		return -1;
+	int rc = db_step(st, err);
+	if (rc == 1)
+		*empty = db_column_int(st, 0) == 0;
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static void path_join(char *out, size_t max, const char *dir, const char *f)
+{
+	snprintf(out, max, "%s/%s", dir, f);
+}
+
+static int write_operation(struct importer *im, const struct import_result *res,
+			   struct hoso_error *err)
+{
+	struct strbuf payload;
+	char today[11];
+	int rc = -1;
+	struct db_stmt *st = db_prepare(
+		im->db,
+		"INSERT INTO operations(kind, actor, source, entered_at,"
+		" effective_on, payload, reason)"
+		" VALUES ('import', ?, 'cli', strftime('%Y-%m-%dT%H:%M:%SZ','now'),"
+		" ?, ?, ?)",
+		err);
+	if (!st)
+		return -1;
+	strbuf_init(&payload, 1 << 16);
+	strbuf_adds(&payload, "{\"dir\":");
+	strbuf_add_json_str(&payload, im->opts->dir);
+	strbuf_addf(&payload,
+		    ",\"replace\":%s,\"org_versions\":%llu,\"orgs\":%llu,"
+		    "\"members\":%llu,\"placements\":%llu}",
+		    im->opts->replace ? "true" : "false",
+		    (unsigned long long)res->org_rows,
+		    (unsigned long long)res->orgs,
+		    (unsigned long long)res->members,
+		    (unsigned long long)res->placements);
+	day_format(day_today(), today);
+	const char *actor = im->opts->actor ? im->opts->actor : "cli";
+	db_bind_text(st, 1, actor, strlen(actor));
+	db_bind_text(st, 2, today, 10);
+	db_bind_text(st, 3, payload.buf, payload.len);
+	if (im->opts->reason)
+		db_bind_text(st, 4, im->opts->reason, strlen(im->opts->reason));
+	if (db_step(st, err) >= 0)
+		rc = 0;
+	db_finalize(st);
+	strbuf_release(&payload);
+	return rc;
+}
+
+static void importer_release(struct importer *im)
+{
+	for (size_t i = 0; i < im->n_errs; i++)
+		free(im->errs[i].reason);
+	free(im->errs);
+	for (size_t i = 0; i < im->n_ver; i++)
+		free(im->ver[i].code);
+	free(im->ver);
+	free(im->orgs);
+	free(im->mem);
+	free(im->mem_by_id);
+	free(im->pl);
+	free(im->card_arena);
+	free(im->card_slots);
+	db_finalize(im->ins_org);
+	db_finalize(im->ins_mem);
+	db_finalize(im->ins_pl);
+}
+
+int import_dataset(struct db *db, const struct import_opts *opts,
+		   FILE *errout, struct import_result *res,
+		   struct hoso_error *err)
+{
+	struct importer im = {0};
+	char path[4096];
+	struct stat sb;
+	int empty = 0, rc = -1, in_tx = 0;
+	double t0 = now_seconds();
+
+	memset(res, 0, sizeof(*res));
+	im.db = db;
+	im.opts = opts;
+	if (stat(opts->dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return hoso_err(err, HOSO_EUSAGE,
+				TR("%s: không phải là thư mục dữ liệu",
+				   "%s: not a dataset folder"),
+				opts->dir);
+	if (store_is_empty(db, &empty, err))
+		return -1;
+	if (!empty && !opts->replace)
+		return hoso_err(err, HOSO_EUSAGE, "%s",
+				TR("kho dữ liệu đã có dữ liệu; dùng --replace để thay thế toàn bộ",
+				   "the store already holds data; use --replace to replace all of it"));
+	if (db_begin(db, 1, err))
+		return -1;
+	in_tx = 1;
+	if (!empty && db_exec(db,
+			      "DELETE FROM placements; DELETE FROM members;"
+			      " DELETE FROM org_versions;",
+			      err))
+		goto out;
+	/* Indexes are built once after loading, not row by row. */
+	for (int i = 0; db_core_indexes[i][0]; i++) {
+		char sql[128];
+		snprintf(sql, sizeof(sql), "DROP INDEX IF EXISTS %s",
+			 db_core_indexes[i][0]);
+		if (db_exec(db, sql, err))
+			goto out;
+	}
+	im.ins_org = db_prepare(db,
+				"INSERT INTO org_versions(id, parent_id, kind,"
+				" code, name, valid_from, valid_to)"
+				" VALUES (?,?,?,?,?,?,?)",
+				err);
+	im.ins_mem = db_prepare(
+		db,
+		"INSERT INTO members(id, card_no, full_name, sex, birth_date,"
+		" ethnicity, religion, hometown, education, expertise,"
+		" theory_level, admitted_on, official_on, status, ended_on,"
+		" org_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		err);
+	im.ins_pl = db_prepare(db,
+			       "INSERT INTO placements(member_id, org_id,"
+			       " valid_from, valid_to) VALUES (?,?,?,?)",
+			       err);
+	if (!im.ins_org || !im.ins_mem || !im.ins_pl)
+		goto out;
+
+	path_join(path, sizeof(path), opts->dir, "orgs.csv");
+	if (read_orgs(&im, path, err))
+		goto out;
+	check_orgs(&im);
+	path_join(path, sizeof(path), opts->dir, "members.csv");
+	if (read_members(&im, path, err))
+		goto out;
+	check_member_ids(&im);
+	path_join(path, sizeof(path), opts->dir, "placements.csv");
+	if (stat(path, &sb) == 0 && read_placements(&im, path, err))
+		goto out;
+	synthesize_placements(&im);
+	check_placements(&im);
+
+	res->org_rows = im.n_ver;
+	res->orgs = im.n_orgs;
+	res->members = im.n_mem;
+	res->placements = im.n_pl;
+	res->bad_rows = im.bad_rows;
+	if (im.any_bad) {
+		report_errors(&im, errout);
+		hoso_err(err, HOSO_EREJECT,
+			 TR("dữ liệu bị từ chối: %llu dòng lỗi; không có gì được ghi",
+			    "data rejected: %llu bad rows; nothing was written"),
+			 (unsigned long long)im.bad_rows);
+		goto out;
+	}
+	if (insert_placements(&im, err))
+		goto out;
+	for (int i = 0; db_core_indexes[i][0]; i++)
+		if (db_exec(db, db_core_indexes[i][1], err))
+			goto out;
+	if (write_operation(&im, res, err))
+		goto out;
+	if (db_commit(db, err)) {
+		in_tx = 0;
+		goto out;
+	}
+	in_tx = 0;
+	rc = 0;
+out:
+	if (in_tx)
+		db_rollback(db);
+	importer_release(&im);
+	res->seconds = now_seconds() - t0;
+	return rc;
+}

@@ -1,0 +1,535 @@
+/* registry: the store plus its read model; answers questions (Q1-Q6) as the
+ * JSON of spec/queries.md and applies operations. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/registry.h"
+#include "model/reflist.h"
+#include "text/text.h"
+#include "core/banned.h"
+
+struct registry *registry_open(const char *uri, unsigned flags,
+			       struct hoso_error *err)
+{
+	struct db *db = db_open(uri, flags, err);
+	if (!db)
+		return NULL;
+	struct registry *r = xcalloc(1, sizeof(*r));
+	r->db = db;
+	return r;
+}
+
+void registry_close(struct registry *r)
+{
+	if (!r)
+		return;
+	index_free(r->ix);
+	db_close(r->db);
+	free(r);
+}
+
+/* Text of a date column, or dflt when NULL. */
+static int32_t col_day(struct db_stmt *st, int col, int32_t dflt)
+{
+	size_t len;
+	const char *s = db_column_text(st, col, &len);
+	int32_t d;
+	if (!s || day_parse(s, len, &d))
+		return dflt;
+	return d;
+}
+
+/* An arena of strings referenced by offset while it grows. */
+struct arena {
+	char *buf;
+	size_t len, alloc;
+};
+
+static size_t arena_add(struct arena *a, const char *s, size_t len)
+{
+	if (!s)
+		return (size_t)-1;
+	ALLOC_GROW(a->buf, a->len + len + 1, a->alloc);
+	memcpy(a->buf + a->len, s, len);
+	a->buf[a->len + len] = '\0';
+	size_t off = a->len;
+	a->len += len + 1;
+	return off;
+}
+
+static const char *arena_ptr(struct arena *a, size_t off)
+{
+	return off == (size_t)-1 ? NULL : a->buf + off;
+}
+
+int registry_load_index(struct registry *r, int quiet, struct hoso_error *err)
+{
+	struct index_input in = {0};
+	struct index_org_version *orgs = NULL;
+	struct index_member *mem = NULL;
+	struct index_placement *pl = NULL;
+	size_t n_orgs = 0, a_orgs = 0, n_mem = 0, a_mem = 0, n_pl = 0, a_pl = 0;
+	size_t *org_off = NULL, *mem_off = NULL, a_oo = 0, a_mo = 0;
+	struct arena ar = {0};
+	struct db_stmt *st = NULL;
+	int rc = -1, step;
+	struct progress prog;
+
+	if (r->ix)
+		return 0;
+	progress_start(&prog, TR("Dựng mô hình đọc", "Building the read model"),
+		       0, quiet);
+	if (db_begin(r->db, 0, err))
+		return -1;
+	st = db_prepare(r->db,
+			"SELECT id, parent_id, kind, code, name, valid_from,"
+			" valid_to FROM org_versions",
+			err);
+	if (!st)
+		goto out;
+	while ((step = db_step(st, err)) == 1) {
+		struct index_org_version v = {0};
+		size_t len;
+		const char *s;
+		ALLOC_GROW(orgs, n_orgs + 1, a_orgs);
+		ALLOC_GROW(org_off, 2 * (n_orgs + 1), a_oo);
+		v.id = (int32_t)db_column_int(st, 0);
+		v.parent_id = (int32_t)db_column_int(st, 1);
+		s = db_column_text(st, 2, &len);
+		v.kind = (uint8_t)enum_lookup(org_kind_names, KIND_COUNT, s, len);
+		s = db_column_text(st, 3, &len);
+		org_off[2 * n_orgs] = arena_add(&ar, s, len);
+		s = db_column_text(st, 4, &len);
+		org_off[2 * n_orgs + 1] = arena_add(&ar, s, len);
+		v.from = col_day(st, 5, DAY_MIN);
+		v.to = col_day(st, 6, DAY_MAX);
+		orgs[n_orgs++] = v;
+	}
+	if (step < 0)
+		goto out;
+	db_finalize(st);
+	st = db_prepare(r->db,
+			"SELECT id, full_name, card_no, sex, birth_date,"
+			" ethnicity = 'Kinh', religion IS NOT NULL, theory_level,"
+			" expertise, admitted_on, official_on, status, ended_on"
+			" FROM members",
+			err);
+	if (!st)
+		goto out;
+	while ((step = db_step(st, err)) == 1) {
+		struct index_member m = {0};
+		size_t len;
+		const char *s;
+		int k;
+		ALLOC_GROW(mem, n_mem + 1, a_mem);
+		ALLOC_GROW(mem_off, 2 * (n_mem + 1), a_mo);
+		m.id = (int32_t)db_column_int(st, 0);
+		s = db_column_text(st, 1, &len);
+		mem_off[2 * n_mem] = arena_add(&ar, s, len);
+		s = db_column_text(st, 2, &len);
+		mem_off[2 * n_mem + 1] = arena_add(&ar, s, len);
+		s = db_column_text(st, 3, &len);
+		m.sex = s && s[0] == 'F' ? SEX_F : SEX_M;
+		m.birth = col_day(st, 4, 0);
+		m.kinh = (uint8_t)db_column_int(st, 5);
+		m.religion = (uint8_t)db_column_int(st, 6);
+		s = db_column_text(st, 7, &len);
+		k = s ? enum_lookup(theory_names, TH_COUNT, s, len) : 0;
+		m.theory = (uint8_t)(k < 0 ? 0 : k);
+		s = db_column_text(st, 8, &len);
+		k = s ? enum_lookup(expertise_names, EXP_COUNT, s, len) : 0;
+		m.expertise = (uint8_t)(k < 0 ? 0 : k);
+		m.admitted = col_day(st, 9, 0);
+		m.official = col_day(st, 10, DAY_MAX);
+		s = db_column_text(st, 11, &len);
+		k = enum_lookup(status_names, ST_COUNT, s, len);
+		m.status = (uint8_t)(k < 0 ? 0 : k);
+		m.ended = col_day(st, 12, DAY_MAX);
+		mem[n_mem++] = m;
+		if ((n_mem & 0xffff) == 0)
+			progress_update(&prog, n_mem);
+	}
+	if (step < 0)
+		goto out;
+	db_finalize(st);
+	st = db_prepare(r->db,
+			"SELECT member_id, org_id, valid_from, valid_to"
+			" FROM placements",
+			err);
+	if (!st)
+		goto out;
+	while ((step = db_step(st, err)) == 1) {
+		ALLOC_GROW(pl, n_pl + 1, a_pl);
+		pl[n_pl].member_id = (int32_t)db_column_int(st, 0);
+		pl[n_pl].org_id = (int32_t)db_column_int(st, 1);
+		pl[n_pl].from = col_day(st, 2, DAY_MIN);
+		pl[n_pl].to = col_day(st, 3, DAY_MAX);
+		n_pl++;
+	}
+	if (step < 0)
+		goto out;
+	for (size_t i = 0; i < n_orgs; i++) {
+		orgs[i].code = arena_ptr(&ar, org_off[2 * i]);
+		orgs[i].name = arena_ptr(&ar, org_off[2 * i + 1]);
+	}
+	for (size_t i = 0; i < n_mem; i++) {
+		mem[i].full_name = arena_ptr(&ar, mem_off[2 * i]);
+		mem[i].card_no = arena_ptr(&ar, mem_off[2 * i + 1]);
+	}
+	in.orgs = orgs;
+	in.n_orgs = n_orgs;
+	in.members = mem;
+	in.n_members = n_mem;
+	in.placements = pl;
+	in.n_placements = n_pl;
+	r->ix = index_build(&in);
+	prog.done = n_mem + n_pl + n_orgs;
+	progress_end(&prog);
+	rc = 0;
+out:
+	db_finalize(st);
+	db_rollback(r->db);
+	free(orgs);
+	free(mem);
+	free(pl);
+	free(org_off);
+	free(mem_off);
+	free(ar.buf);
+	return rc;
+}
+
+int32_t registry_resolve_org(struct registry *r, const char *org, int32_t day,
+			     struct hoso_error *err)
+{
+	char dbuf[11];
+	int64_t id;
+	day_format(day, dbuf);
+	if (!org) {
+		int32_t root = index_root_on(r->ix, day);
+		if (!root)
+			hoso_err(err, HOSO_ENOTFOUND,
+				 TR("không có tổ chức gốc vào ngày %s",
+				    "no root organisation on %s"),
+				 dbuf);
+		return root;
+	}
+	if (parse_pos_int(org, strlen(org), ID_MAX, &id) == 0) {
+		if (index_org_on(r->ix, (int32_t)id, day))
+			return (int32_t)id;
+	} else {
+		int32_t found = index_org_by_code(r->ix, org, day);
+		if (found)
+			return found;
+	}
+	hoso_err(err, HOSO_ENOTFOUND,
+		 TR("không tìm thấy tổ chức %s vào ngày %s",
+		    "organisation %s not found on %s"),
+		 org, dbuf);
+	return 0;
+}
+
+static void json_day(struct strbuf *out, int32_t d)
+{
+	char b[11];
+	if (d == DAY_MIN || d == DAY_MAX) {
+		strbuf_adds(out, "null");
+		return;
+	}
+	day_format(d, b);
+	strbuf_addf(out, "\"%s\"", b);
+}
+
+static void json_counts(struct strbuf *out, const char *key,
+			const char *const *names, const int64_t *v, int n)
+{
+	strbuf_addf(out, ",\"%s\":{", key);
+	for (int i = 0; i < n; i++)
+		strbuf_addf(out, "%s\"%s\":%lld", i ? "," : "", names[i],
+			    (long long)v[i]);
+	strbuf_addc(out, '}');
+}
+
+static int answer_breakdown(struct registry *r, int32_t org, int32_t on,
+			    struct strbuf *out)
+{
+	static const char *const sex[] = {"M", "F"};
+	static const char *const age[] = {"le30", "31_40", "41_50", "51_60",
+					  "gt60"};
+	static const char *const eth[] = {"kinh", "minority"};
+	static const char *const rel[] = {"none", "some"};
+	static const char *const years[] = {"lt10", "10_29", "ge30"};
+	static const char *const status[] = {"probationary", "official"};
+	struct index_breakdown b;
+	if (index_breakdown(r->ix, org, on, &b))
+		return -1;
+	strbuf_addf(out, "{\"org\":%d,\"on\":", org);
+	json_day(out, on);
+	strbuf_addf(out, ",\"total\":%lld", (long long)b.total);
+	json_counts(out, "sex", sex, b.sex, 2);
+	json_counts(out, "age", age, b.age, 5);
+	json_counts(out, "ethnicity", eth, b.ethnicity, 2);
+	json_counts(out, "religion", rel, b.religion, 2);
+	json_counts(out, "theory_level", theory_names, b.theory, TH_COUNT);
+	json_counts(out, "expertise", expertise_names, b.expertise, EXP_COUNT);
+	json_counts(out, "membership_years", years, b.membership_years, 3);
+	json_counts(out, "status", status, b.status, 2);
+	strbuf_addc(out, '}');
+	return 0;
+}
+
+static int answer_summary(struct registry *r, int32_t org, int32_t on,
+			  struct strbuf *out)
+{
+	struct index_summary_row *rows = NULL;
+	long n = index_summary(r->ix, org, on, &rows);
+	if (n < 0)
+		return -1;
+	strbuf_addf(out, "{\"org\":%d,\"on\":", org);
+	json_day(out, on);
+	strbuf_adds(out, ",\"rows\":[");
+	for (long i = 0; i < n; i++) {
+		strbuf_addf(out, "%s{\"id\":%d,\"code\":", i ? "," : "",
+			    rows[i].id);
+		strbuf_add_json_str(out, rows[i].code);
+		strbuf_adds(out, ",\"name\":");
+		strbuf_add_json_str(out, rows[i].name);
+		strbuf_addf(out,
+			    ",\"grassroots\":%lld,\"cells\":%lld,\"members\":%lld}",
+			    (long long)rows[i].grassroots,
+			    (long long)rows[i].cells,
+			    (long long)rows[i].members);
+	}
+	strbuf_adds(out, "]}");
+	free(rows);
+	return 0;
+}
+
+static int answer_search(struct registry *r, const struct question *q,
+			 int32_t org, struct strbuf *out,
+			 struct hoso_error *err)
+{
+	long limit = q->limit > 0 ? q->limit : 20;
+	int64_t total = 0;
+	char *typed;
+	if (limit > SEARCH_LIMIT_MAX)
+		limit = SEARCH_LIMIT_MAX;
+	typed = text_nfc(q->query, strlen(q->query));
+	if (!typed)
+		return hoso_err(err, HOSO_EUSAGE, "%s",
+				TR("từ khóa tìm kiếm không phải UTF-8 hợp lệ",
+				   "the search query is not valid UTF-8"));
+	struct index_search_hit *hits = xmalloc((size_t)limit * sizeof(*hits));
+	long n = index_search(r->ix, typed, org, q->on, (size_t)limit, hits,
+			      &total);
+	if (n < 0) {
+		free(hits);
+		free(typed);
+		return -1;
+	}
+	strbuf_adds(out, "{\"query\":");
+	strbuf_add_json_str(out, typed);
+	strbuf_addf(out, ",\"org\":%d,\"on\":", org);
+	json_day(out, q->on);
+	strbuf_addf(out, ",\"total\":%lld,\"rows\":[", (long long)total);
+	for (long i = 0; i < n; i++) {
+		const struct index_member *m = index_member(r->ix, hits[i].member_id);
+		strbuf_addf(out, "%s{\"id\":%d,\"full_name\":", i ? "," : "",
+			    hits[i].member_id);
+		strbuf_add_json_str(out, m ? m->full_name : NULL);
+		strbuf_adds(out, ",\"card_no\":");
+		strbuf_add_json_str(out, m ? m->card_no : NULL);
+		strbuf_adds(out, ",\"birth_date\":");
+		json_day(out, m ? m->birth : DAY_MIN);
+		strbuf_addf(out, ",\"org_id\":%d}", hits[i].org_id);
+	}
+	strbuf_adds(out, "]}");
+	free(hits);
+	free(typed);
+	return 0;
+}
+
+static int answer_changes(struct registry *r, const struct question *q,
+			  struct strbuf *out, struct hoso_error *err)
+{
+	struct index_changes c;
+	int64_t id;
+	int32_t org = 0;
+	char fb[11], tb[11];
+	day_format(q->from, fb);
+	day_format(q->to, tb);
+	if (q->to <= q->from)
+		return hoso_err(err, HOSO_EUSAGE,
+				TR("--to (%s) phải sau --from (%s)",
+				   "--to (%s) must be after --from (%s)"),
+				tb, fb);
+	if (q->org && parse_pos_int(q->org, strlen(q->org), ID_MAX, &id) == 0)
+		org = (int32_t)id;
+	else if (q->org) {
+		org = index_org_by_code(r->ix, q->org, q->from);
+		if (!org)
+			org = index_org_by_code(r->ix, q->org, q->to - 1);
+	} else {
+		org = index_root_on(r->ix, q->from);
+	}
+	if (!org || index_changes(r->ix, org, q->from, q->to, &c))
+		return hoso_err(err, HOSO_ENOTFOUND,
+				TR("không tìm thấy tổ chức %s trong khoảng [%s, %s)",
+				   "organisation %s not found in [%s, %s)"),
+				q->org ? q->org : "", fb, tb);
+	strbuf_addf(out, "{\"org\":%d,\"from\":\"%s\",\"to\":\"%s\"", org, fb,
+		    tb);
+	strbuf_addf(out,
+		    ",\"admitted\":%lld,\"made_official\":%lld,\"moved_in\":%lld,"
+		    "\"moved_out\":%lld,\"left\":%lld,\"expelled\":%lld,"
+		    "\"died\":%lld}",
+		    (long long)c.admitted, (long long)c.made_official,
+		    (long long)c.moved_in, (long long)c.moved_out,
+		    (long long)c.left, (long long)c.expelled, (long long)c.died);
+	return 0;
+}
+
+/* Q6 comes from the store: it is one member's whole record. */
+static int answer_member(struct registry *r, const struct question *q,
+			 struct strbuf *out, struct hoso_error *err)
+{
+	static const char *const cols[] = {
+		"id", "card_no", "full_name", "sex", "birth_date", "ethnicity",
+		"religion", "hometown", "education", "expertise",
+		"theory_level", "admitted_on", "official_on", "status",
+		"ended_on", "org_id"};
+	struct db_stmt *st;
+	int rc = -1, step;
+	int64_t id = 0;
+	if (db_begin(r->db, 0, err))
+		return -1;
+	st = db_prepare(r->db,
+			q->member_id
+				? "SELECT id, card_no, full_name, sex, birth_date,"
+				  " ethnicity, religion, hometown, education,"
+				  " expertise, theory_level, admitted_on,"
+				  " official_on, status, ended_on, org_id"
+				  " FROM members WHERE id = ?"
+				: "SELECT id, card_no, full_name, sex, birth_date,"
+				  " ethnicity, religion, hometown, education,"
+				  " expertise, theory_level, admitted_on,"
+				  " official_on, status, ended_on, org_id"
+				  " FROM members WHERE card_no = ?",
+			err);
+	if (!st)
+		goto out;
+	if (q->member_id)
+		db_bind_int(st, 1, q->member_id);
+	else
+		db_bind_text(st, 1, q->card_no ? q->card_no : "",
+			     q->card_no ? strlen(q->card_no) : 0);
+	step = db_step(st, err);
+	if (step < 0)
+		goto out;
+	if (step == 0) {
+		if (q->member_id)
+			hoso_err(err, HOSO_ENOTFOUND,
+				 TR("không tìm thấy đảng viên %lld",
+				    "member %lld not found"),
+				 (long long)q->member_id);
+		else
+			hoso_err(err, HOSO_ENOTFOUND,
+				 TR("không tìm thấy thẻ đảng %s",
+				    "party card %s not found"),
+				 q->card_no ? q->card_no : "");
+		goto out;
+	}
+	id = db_column_int(st, 0);
+	strbuf_addf(out, "{\"id\":%lld", (long long)id);
+	for (int i = 1; i < 16; i++) {
+		strbuf_addf(out, ",\"%s\":", cols[i]);
+		if (i == 15)
+			strbuf_addf(out, "%lld", (long long)db_column_int(st, i));
+		else
+			strbuf_add_json_str(out, db_column_text(st, i, NULL));
+	}
+	db_finalize(st);
+	st = db_prepare(r->db,
+			"SELECT p.org_id, (SELECT o.name FROM org_versions o"
+			"  WHERE o.id = p.org_id"
+			"  AND (o.valid_from IS NULL OR o.valid_from <= p.valid_from)"
+			"  AND (o.valid_to IS NULL OR o.valid_to > p.valid_from)"
+			"  LIMIT 1),"
+			" p.valid_from, p.valid_to FROM placements p"
+			" WHERE p.member_id = ? ORDER BY p.valid_from",
+			err);
+	if (!st)
+		goto out;
+	db_bind_int(st, 1, id);
+	strbuf_adds(out, ",\"placements\":[");
+	int first = 1;
+	while ((step = db_step(st, err)) == 1) {
+		strbuf_addf(out, "%s{\"org_id\":%lld,\"org_name\":",
+			    first ? "" : ",", (long long)db_column_int(st, 0));
+		strbuf_add_json_str(out, db_column_text(st, 1, NULL));
+		strbuf_adds(out, ",\"valid_from\":");
+		strbuf_add_json_str(out, db_column_text(st, 2, NULL));
+		strbuf_adds(out, ",\"valid_to\":");
+		strbuf_add_json_str(out, db_column_text(st, 3, NULL));
+		strbuf_addc(out, '}');
+		first = 0;
+	}
+	if (step < 0)
+		goto out;
+	strbuf_adds(out, "]}");
+	rc = 0;
+out:
+	db_finalize(st);
+	db_rollback(r->db);
+	return rc;
+}
+
+int registry_answer(struct registry *r, const struct question *q,
+		    struct strbuf *out, struct hoso_error *err)
+{
+	int32_t org;
+	int64_t count;
+	char dbuf[11];
+	if (q->kind == Q_MEMBER)
+		return answer_member(r, q, out, err);
+	if (registry_load_index(r, 1, err))
+		return -1;
+	if (q->kind == Q_CHANGES)
+		return answer_changes(r, q, out, err);
+	org = registry_resolve_org(r, q->org, q->on, err);
+	if (!org)
+		return -1;
+	day_format(q->on, dbuf);
+	switch (q->kind) {
+	case Q_COUNT:
+		if (index_count(r->ix, org, q->on, &count))
+			break;
+		strbuf_addf(out, "{\"org\":%d,\"on\":\"%s\",\"count\":%lld}",
+			    org, dbuf, (long long)count);
+		return 0;
+	case Q_BREAKDOWN:
+		if (answer_breakdown(r, org, q->on, out))
+			break;
+		return 0;
+	case Q_SUMMARY:
+		if (answer_summary(r, org, q->on, out))
+			break;
+		return 0;
+	case Q_SEARCH:
+		if (!q->query)
+			return hoso_err(err, HOSO_EUSAGE, "%s",
+					TR("thiếu từ khóa tìm kiếm",
+					   "missing search query"));
+		if (answer_search(r, q, org, out, err)) {
+			if (err && err->code == HOSO_EUSAGE)
+				return -1;
+			break;
+		}
+		return 0;
+	default:
+		return hoso_err(err, HOSO_EUSAGE, "unknown question");
+	}
+	return hoso_err(err, HOSO_ENOTFOUND,
+			TR("không tìm thấy tổ chức %s vào ngày %s",
+			   "organisation %s not found on %s"),
+			q->org ? q->org : "", dbuf);
+}
