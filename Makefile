@@ -71,7 +71,8 @@ deps:
 
 # Every test: unit tests and black-box tests, on the dev build and again under
 # AddressSanitizer + UBSan. The closing line is "N passed, N failed".
-test: dev asan release
+test: deps
+	@$(MAKE) --no-print-directory dev asan release
 	@sh tests/run.sh
 
 demo: deps

@@ -714,6 +714,7 @@ static void find_route(struct http_server *srv, struct conn_state *cs,
 			continue;
 		}
 		cs->route = r;
+		cs->req.route = r;
 		http_route_match(r->pattern, url, &cs->req);
 		return;
 	}

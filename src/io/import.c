@@ -81,9 +81,47 @@ struct importer {
 	uint64_t *card_slots; /* (offset + 1) << 8 | len, 0 empty */
 	size_t card_cap, n_cards;
 
+	/* member ids seen: open addressing, 0 is empty */
+	int32_t *id_slots;
+	size_t id_cap, n_ids;
+
+	/* A row whose id could not be read may be the one others refer to:
+	 * then "not found" errors of references are not reported. */
+	int lost_org_id, lost_member_id;
+
 	int any_bad;
 	struct db_stmt *ins_org, *ins_mem, *ins_pl;
 };
+
+/* Adds a member id; 1 when it was already there. */
+static int id_add(struct importer *im, int32_t id)
+{
+	if ((im->n_ids + 1) * 2 > im->id_cap) {
+		size_t ncap = im->id_cap ? im->id_cap * 2 : 1 << 16;
+		int32_t *ns = xcalloc(ncap, sizeof(*ns));
+		for (size_t i = 0; i < im->id_cap; i++) {
+			int32_t e = im->id_slots[i];
+			if (!e)
+				continue;
+			size_t h = ((uint32_t)e * 2654435761u) & (ncap - 1);
+			while (ns[h])
+				h = (h + 1) & (ncap - 1);
+			ns[h] = e;
+		}
+		free(im->id_slots);
+		im->id_slots = ns;
+		im->id_cap = ncap;
+	}
+	size_t h = ((uint32_t)id * 2654435761u) & (im->id_cap - 1);
+	while (im->id_slots[h]) {
+		if (im->id_slots[h] == id)
+			return 1;
+		h = (h + 1) & (im->id_cap - 1);
+	}
+	im->id_slots[h] = id;
+	im->n_ids++;
+	return 0;
+}
 
 static void add_error(struct importer *im, enum imp_file file, uint64_t line,
 		      const char *column, const char *fmt, ...)
@@ -293,6 +331,7 @@ static int read_orgs(struct importer *im, const char *path,
 		}
 		if (rc == CSV_EBAD) {
 			add_error(im, F_ORGS, r.rec_line, "-", "%s", err->msg);
+			im->lost_org_id = 1;
 			continue;
 		}
 		if (is_blank_record(&r))
@@ -306,6 +345,7 @@ static int read_orgs(struct importer *im, const char *path,
 		if (parse_id(col(&r, &c, O_ID), &v.id)) {
 			bad = "id";
 			why = TR("phải là số nguyên dương", "must be a positive integer");
+			im->lost_org_id = 1;
 		} else if (col(&r, &c, O_PARENT).len &&
 			   parse_id(col(&r, &c, O_PARENT), &v.parent)) {
 			bad = "parent_id";
@@ -358,6 +398,7 @@ static int read_orgs(struct importer *im, const char *path,
 			code = NULL;
 			if (v.id == 0 || v.from >= v.to) {
 				free(name);
+				name = NULL;
 				/* unusable: keep only its id for references */
 				if (v.id == 0)
 					continue;
@@ -517,6 +558,8 @@ static void check_orgs(struct importer *im)
 		int32_t gap;
 		int kind_bad;
 		char b[11];
+		if (!p && im->lost_org_id)
+			continue;
 		if (!p) {
 			add_error(im, F_ORGS, v->line, "parent_id",
 				  TR("tổ chức cấp trên %d không có trong orgs.csv",
@@ -663,6 +706,7 @@ static int read_members(struct importer *im, const char *path,
 			progress_update(&prog, r.bytes_read);
 		if (rc == CSV_EBAD) {
 			add_error(im, F_MEMBERS, r.rec_line, "-", "%s", err->msg);
+			im->lost_member_id = 1;
 			continue;
 		}
 		if (is_blank_record(&r))
@@ -680,6 +724,12 @@ static int read_members(struct importer *im, const char *path,
 		if (parse_id(col(&r, &c, M_ID), &m.id)) {
 			bad = "id";
 			why = TR("phải là số nguyên dương", "must be a positive integer");
+			im->lost_member_id = 1;
+		} else if (id_add(im, m.id)) {
+			bad = "id";
+			why = TR("mã đảng viên bị trùng với một dòng trước",
+				 "member id repeats an earlier row");
+			m.id = 0; /* the earlier row stands for this id */
 		} else if ((f = col(&r, &c, M_CARD)).len &&
 			   (f.len > 32 || !utf8_valid(f.s, f.len))) {
 			bad = "card_no";
@@ -786,7 +836,9 @@ static int read_members(struct importer *im, const char *path,
 				 "card number already belongs to another member");
 		} else {
 			struct imp_org *o = find_org(im, m.org_id);
-			if (!o) {
+			if (!o && im->lost_org_id) {
+				m.bad = 1; /* cannot be checked */
+			} else if (!o) {
 				bad = "org_id";
 				why = TR("tổ chức không có trong orgs.csv",
 					 "organisation not in orgs.csv");
@@ -861,19 +913,10 @@ static int cmp_member_id(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
-static void check_member_ids(struct importer *im)
+/* Members by id for look-ups (ids are unique: repeats were rejected). */
+static void sort_members(struct importer *im)
 {
 	qsort(im->mem, im->n_mem, sizeof(*im->mem), cmp_member_id);
-	for (size_t i = 1; i < im->n_mem; i++) {
-		if (im->mem[i].id == im->mem[i - 1].id) {
-			add_error(im, F_MEMBERS, im->mem[i].line, "id",
-				  TR("mã đảng viên %d bị trùng (dòng %u)",
-				     "member id %d is repeated (line %u)"),
-				  im->mem[i].id, im->mem[i - 1].line);
-			im->mem[i].bad = 1;
-			im->mem[i - 1].bad = 1;
-		}
-	}
 }
 
 static int32_t find_member(struct importer *im, int32_t id)
@@ -932,14 +975,20 @@ static int read_placements(struct importer *im, const char *path,
 		if (parse_id(col(&r, &c, P_MEMBER), &p.member_id)) {
 			bad = "member_id";
 			why = TR("phải là số nguyên dương", "must be a positive integer");
-		} else if ((p.member = find_member(im, p.member_id)) < 0) {
+		} else if ((p.member = find_member(im, p.member_id)) < 0 &&
+			   im->lost_member_id) {
+			continue; /* may belong to the unreadable member row */
+		} else if (p.member < 0) {
 			bad = "member_id";
 			why = TR("đảng viên không có trong members.csv",
 				 "member not in members.csv");
 		} else if (parse_id(col(&r, &c, P_ORG), &p.org_id)) {
 			bad = "org_id";
 			why = TR("phải là số nguyên dương", "must be a positive integer");
-		} else if (!(o = find_org(im, p.org_id))) {
+		} else if (!(o = find_org(im, p.org_id)) && im->lost_org_id) {
+			im->mem[p.member].bad = 1;
+			continue;
+		} else if (!o) {
 			bad = "org_id";
 			why = TR("tổ chức không có trong orgs.csv",
 				 "organisation not in orgs.csv");
@@ -1202,6 +1251,7 @@ static void importer_release(struct importer *im)
 	free(im->pl);
 	free(im->card_arena);
 	free(im->card_slots);
+	free(im->id_slots);
 	db_finalize(im->ins_org);
 	db_finalize(im->ins_mem);
 	db_finalize(im->ins_pl);
@@ -1273,7 +1323,7 @@ int import_dataset(struct db *db, const struct import_opts *opts,
 	path_join(path, sizeof(path), opts->dir, "members.csv");
 	if (read_members(&im, path, err))
 		goto out;
-	check_member_ids(&im);
+	sort_members(&im);
 	path_join(path, sizeof(path), opts->dir, "placements.csv");
 	if (stat(path, &sb) == 0 && read_placements(&im, path, err))
 		goto out;

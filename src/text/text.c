@@ -163,6 +163,47 @@ static const int32_t tone_mark[6] = {0, 0x0300, 0x0309, 0x0303, 0x0301, 0x0323};
 #define MARK_CIRCUMFLEX 0x0302
 #define MARK_HORN 0x031B
 
+/* Rank of a base letter in the alphabet a ă â b c d đ e ê f g h i j k l m n o
+ * ô ơ p q r s t u ư v w x y z (lower case), or -1. */
+/* Rank of a base letter (lower case) in the alphabet, or -1. */
+static int letter_rank(int32_t cp)
+{
+	static const int8_t ascii_rank[26] = {
+		0,  3,  4,  5,  7,  9,  10, 11, 12, 13, 14, 15, 16,
+		17, 18, 21, 22, 23, 24, 25, 26, 28, 29, 30, 31, 32,
+	};
+
+	if (cp >= 'a' && cp <= 'z')
+		return ascii_rank[cp - 'a'];
+	if (cp == 0x0111)
+		return 6; /* đ */
+	return -1;
+}
+
+/* Rank of base letter rank + vowel mark (ă â ê ô ơ ư), or -1. */
+static int rank_with_mark(int rank, int32_t mark)
+{
+	switch (mark) {
+	case MARK_BREVE:
+		return rank == 0 ? 1 : -1;
+	case MARK_CIRCUMFLEX:
+		return rank == 0 ? 2 : rank == 7 ? 8 : rank == 18 ? 19 : -1;
+	case MARK_HORN:
+		return rank == 18 ? 20 : rank == 26 ? 27 : -1;
+	default:
+		return -1;
+	}
+}
+
+/* Lower case, đ -> d, for a non-mark code point of a decomposition. */
+static int32_t fold_base(int32_t cp)
+{
+	cp = to_lower(cp);
+	if (cp == 0x0111)
+		return 'd';
+	return cp;
+}
+
 /* ---- canonical decomposition with a cache for the Latin ranges ---- */
 
 /* Full canonical decompositions are at most 4 code points long; 8 leaves
@@ -181,6 +222,20 @@ struct decomp {
 
 static struct decomp dec_low[DEC_LOW_END];
 static struct decomp dec_ext[DEC_EXT_END - DEC_EXT_START];
+
+/* What fold and collation make of one cached character, so that a
+ * precomposed Vietnamese letter costs one lookup instead of a decomposition
+ * and a walk over its marks. Filled from the decomposition by the same
+ * rules as the slow paths, so both give the same bytes. */
+struct vn_char {
+	int8_t rank;   /* letter with its vowel mark, or -1: use the slow path */
+	uint8_t tone;  /* 0..5 */
+	uint8_t vmark; /* 1 when rank includes a vowel mark */
+	uint8_t fold;  /* folded ASCII byte, or 0: use the slow path */
+};
+
+static struct vn_char vn_low[DEC_LOW_END];
+static struct vn_char vn_ext[DEC_EXT_END - DEC_EXT_START];
 static pthread_once_t dec_once = PTHREAD_ONCE_INIT;
 
 static int decompose_uncached(int32_t cp, int32_t *dst)
@@ -212,25 +267,67 @@ static void dec_fill(struct decomp *d, int32_t cp)
 	d->n = (uint8_t)n;
 }
 
+static void vn_fill(struct vn_char *v, int32_t cp)
+{
+	int32_t d[DECOMP_MAX], base;
+	int n = decompose_uncached(cp, d), k, rank;
+
+	v->rank = -1;
+	v->tone = 0;
+	v->vmark = 0;
+	v->fold = 0;
+	base = fold_base(d[0]);
+	if (base > 0 && base < 0x80 && !is_mark(d[0])) {
+		for (k = 1; k < n && is_mark(d[k]); k++)
+			;
+		if (k == n)
+			v->fold = (uint8_t)base;
+	}
+	rank = letter_rank(to_lower(d[0]));
+	if (rank < 0)
+		return;
+	for (k = 1; k < n; k++) {
+		int t = tone_of(d[k]), r;
+		if (t && !v->tone) {
+			v->tone = (uint8_t)t;
+			continue;
+		}
+		r = rank_with_mark(rank, d[k]);
+		if (r < 0 || v->vmark)
+			return;
+		rank = r;
+		v->vmark = 1;
+	}
+	v->rank = (int8_t)rank;
+}
+
 static void dec_init_once(void)
 {
 	int32_t cp;
 
-	for (cp = 0; cp < DEC_LOW_END; cp++)
+	for (cp = 0; cp < DEC_LOW_END; cp++) {
 		dec_fill(&dec_low[cp], cp);
-	for (cp = DEC_EXT_START; cp < DEC_EXT_END; cp++)
+		vn_fill(&vn_low[cp], cp);
+	}
+	for (cp = DEC_EXT_START; cp < DEC_EXT_END; cp++) {
 		dec_fill(&dec_ext[cp - DEC_EXT_START], cp);
+		vn_fill(&vn_ext[cp - DEC_EXT_START], cp);
+	}
+}
+
+/* The cached analysis of cp, or NULL outside the cached ranges. */
+static const struct vn_char *vn_char_of(int32_t cp)
+{
+	if (cp < DEC_LOW_END)
+		return &vn_low[cp];
+	if (cp >= DEC_EXT_START && cp < DEC_EXT_END)
+		return &vn_ext[cp - DEC_EXT_START];
+	return NULL;
 }
 
 static void dec_init(void)
 {
 	pthread_once(&dec_once, dec_init_once);
-}
-
-/* 1 when cp's decomposition comes from the cache (a Latin character). */
-static int dec_cached(int32_t cp)
-{
-	return cp < DEC_LOW_END || (cp >= DEC_EXT_START && cp < DEC_EXT_END);
 }
 
 /* Canonical decomposition of cp into dst[DECOMP_MAX]; returns the count.
@@ -496,15 +593,6 @@ out:
 
 /* ---- search folding ---- */
 
-/* Lower case, đ -> d, for a non-mark code point of a decomposition. */
-static int32_t fold_base(int32_t cp)
-{
-	cp = to_lower(cp);
-	if (cp == 0x0111)
-		return 'd';
-	return cp;
-}
-
 size_t text_fold(const char *s, size_t len, char *out, size_t outmax)
 {
 	const uint8_t *p = (const uint8_t *)s;
@@ -518,6 +606,7 @@ size_t text_fold(const char *s, size_t len, char *out, size_t outmax)
 	dec_init();
 	while (i < len) {
 		int32_t d[DECOMP_MAX], cp;
+		const struct vn_char *v;
 		uint8_t c = p[i];
 		int nd, k;
 
@@ -533,7 +622,15 @@ size_t text_fold(const char *s, size_t len, char *out, size_t outmax)
 		cp = utf8_next(p, len, &i);
 		if (cp < 0)
 			continue; /* bytes that are not UTF-8 are dropped */
-		if (!dec_cached(cp))
+		v = vn_char_of(cp);
+		if (v && v->fold) {
+			/* a Latin letter with marks: one lookup */
+			if (o >= cap)
+				break;
+			o8[o++] = v->fold;
+			continue;
+		}
+		if (!v)
 			exotic = 1;
 		nd = decompose(cp, d);
 		for (k = 0; k < nd; k++) {
@@ -591,36 +688,6 @@ done:
 #define KEY_OTHER 0x03
 #define KEY_LETTER 0x10
 
-/* Rank of a base letter (lower case) in the alphabet, or -1. */
-static int letter_rank(int32_t cp)
-{
-	static const int8_t ascii_rank[26] = {
-		0,  3,  4,  5,  7,  9,  10, 11, 12, 13, 14, 15, 16,
-		17, 18, 21, 22, 23, 24, 25, 26, 28, 29, 30, 31, 32,
-	};
-
-	if (cp >= 'a' && cp <= 'z')
-		return ascii_rank[cp - 'a'];
-	if (cp == 0x0111)
-		return 6; /* đ */
-	return -1;
-}
-
-/* Rank of base letter rank + vowel mark (ă â ê ô ơ ư), or -1. */
-static int rank_with_mark(int rank, int32_t mark)
-{
-	switch (mark) {
-	case MARK_BREVE:
-		return rank == 0 ? 1 : -1;
-	case MARK_CIRCUMFLEX:
-		return rank == 0 ? 2 : rank == 7 ? 8 : rank == 18 ? 19 : -1;
-	case MARK_HORN:
-		return rank == 18 ? 20 : rank == 26 ? 27 : -1;
-	default:
-		return -1;
-	}
-}
-
 /* Names up to this many bytes build their secondary and tertiary levels in
  * stack buffers; longer ones allocate. */
 #define KEY_STACK_NAME 256
@@ -640,7 +707,7 @@ struct keybuf {
 	int last_has_tone, last_has_vmark;
 };
 
-static void key_put(struct keybuf *k, uint8_t b)
+static inline void key_put(struct keybuf *k, uint8_t b)
 {
 	if (k->len >= k->max) {
 		k->overflow = 1;
@@ -670,6 +737,28 @@ static void key_foreign_mark(struct keybuf *k, int32_t cp)
 	k->ntert += 3;
 }
 
+/* A letter of the alphabet with its tone (0 none) and whether its rank
+ * already includes a vowel mark. */
+static inline void key_letter(struct keybuf *k, int rank, int tone,
+			      int vmark)
+{
+	k->elems++;
+	k->last_letter = 0;
+	key_put(k, (uint8_t)(KEY_LETTER + rank));
+	if (k->ntones == k->tones_cap)
+		k->overflow = 1;
+	if (k->overflow)
+		return;
+	if (tone)
+		k->tones[k->ntones / 2] |=
+			(uint8_t)(k->ntones % 2 ? tone : tone << 4);
+	k->ntones++;
+	k->last_letter = 1;
+	k->last_pos = k->len - 1;
+	k->last_has_tone = tone != 0;
+	k->last_has_vmark = vmark;
+}
+
 static void key_char(struct keybuf *k, int32_t cp)
 {
 	int rank;
@@ -695,27 +784,20 @@ static void key_char(struct keybuf *k, int32_t cp)
 	}
 	cp = to_lower(cp);
 	rank = letter_rank(cp);
+	if (rank >= 0) {
+		key_letter(k, rank, 0, 0);
+		return;
+	}
 	k->elems++;
 	k->last_letter = 0;
-	if (rank < 0) {
+	{
 		uint8_t enc[3];
 		key_put_cp(enc, cp);
 		key_put(k, KEY_OTHER);
 		key_put(k, enc[0]);
 		key_put(k, enc[1]);
 		key_put(k, enc[2]);
-		return;
 	}
-	key_put(k, (uint8_t)(KEY_LETTER + rank));
-	if (k->ntones == k->tones_cap)
-		k->overflow = 1;
-	if (k->overflow)
-		return;
-	k->ntones++;
-	k->last_letter = 1;
-	k->last_pos = k->len - 1;
-	k->last_has_tone = 0;
-	k->last_has_vmark = 0;
 }
 
 /* One part of the name: its words with KEY_SPACE between them, then
@@ -727,27 +809,19 @@ static void key_part(struct keybuf *k, const uint8_t *s, size_t len)
 
 	while (i < len) {
 		int32_t cp, d[DECOMP_MAX];
+		const struct vn_char *v;
 		int nd, j;
 
-		if (s[i] < 0x80 && s[i] != ' ') {
-			/* ASCII other than space: no decomposition, no mark */
+		if (s[i] < 0x80) {
 			cp = s[i++];
-			if (cp >= '\t' && cp <= '\r') {
-				gap = any;
-				continue;
-			}
-			if (gap) {
-				key_put(k, KEY_SPACE);
-				gap = 0;
-			}
-			any = 1;
-			key_char(k, cp);
-			continue;
+			v = &vn_low[cp];
+		} else {
+			cp = utf8_next(s, len, &i);
+			if (cp < 0)
+				cp = 0xFFFD;
+			v = vn_char_of(cp);
 		}
-		cp = utf8_next(s, len, &i);
-		if (cp < 0)
-			cp = 0xFFFD;
-		if (is_space(cp)) {
+		if (!(v && v->rank >= 0) && is_space(cp)) {
 			gap = any;
 			continue;
 		}
@@ -757,6 +831,11 @@ static void key_part(struct keybuf *k, const uint8_t *s, size_t len)
 			gap = 0;
 		}
 		any = 1;
+		if (v && v->rank >= 0) {
+			/* a Latin letter: one lookup, the usual case */
+			key_letter(k, v->rank, v->tone, v->vmark);
+			continue;
+		}
 		nd = decompose(cp, d);
 		for (j = 0; j < nd; j++)
 			key_char(k, d[j]);
@@ -796,7 +875,10 @@ size_t text_collate_key(const char *name, size_t len, uint8_t *out,
 		size_t at = i;
 		int space = 1;
 
-		if (i < len) {
+		if (i < len && s[i] > ' ' && s[i] < 0x80) {
+			i++;
+			space = 0;
+		} else if (i < len) {
 			int32_t cp = utf8_next(s, len, &i);
 			space = cp >= 0 && is_space(cp);
 		} else {
