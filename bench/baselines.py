@@ -12,6 +12,8 @@ per answer: {"op": "Q1", "i": 0, "ms": 0.12, "exit": 0, "result": {...}}; the
 first line is {"op": "L", "s": seconds, "rows": n} and the last, for PostgreSQL,
 {"op": "rss", "kb": peak RSS of the server backend}.
 """
+import sys as _sys
+_sys.dont_write_bytecode = True  # keep the tree clean of __pycache__
 import csv
 import datetime
 import io
@@ -598,7 +600,9 @@ def run_params(engine, params, out):
         'Q6': lambda a: engine.q6(member=a[1]) if a[0] == 'id' else engine.q6(card=a[1]),
         'W1': lambda a: engine.w1(a[0], a[1], a[2]),
     }
-    for op in ('Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6', 'W1'):
+    ops['W1C'] = ops['Q6']   # read-backs after W1
+    ops['W1Q'] = ops['Q1']
+    for op in ('Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6', 'W1', 'W1C', 'W1Q'):
         for i, a in enumerate(params.get(op, [])):
             t = time.perf_counter()
             res = ops[op](a)

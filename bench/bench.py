@@ -7,6 +7,8 @@ and W1, cross-checks the answers (a mismatch makes the operation FAILED) and
 prints one table: median and p95 per engine, hoso's speed-up, peak RSS.
 Exit status 1 when any answer differs.
 """
+import sys as _sys
+_sys.dont_write_bytecode = True  # keep the tree clean of __pycache__
 import csv
 import datetime
 import json
@@ -108,6 +110,9 @@ def draw_params(ddir, factor, seed=20181231):
         while to == where[m] and len(cells) > 1:
             to = rnd.choice(cells)
         p['W1'].append([m, to, W1_DAY])
+    # After W1 (read back by a new process): dossiers of moved members, headcounts.
+    p['W1C'] = [['id', a[0]] for a in p['W1'][:100]]
+    p['W1Q'] = [['1', W1_DAY]] + [[str(a[1]), W1_DAY] for a in p['W1'][:50]]
     return p
 
 
@@ -123,7 +128,9 @@ def hoso_argv(op, a):
                 ['--on', a[2], '--limit', str(a[3]), '--json'])
     if op == 'Q5':
         return ['changes', a[0], '--from', a[1], '--to', a[2], '--json']
-    if op == 'Q6':
+    if op == 'W1Q':
+        return hoso_argv('Q1', a)
+    if op in ('Q6', 'W1C'):
         return ['member', '--card', a[1], '--json'] if a[0] == 'card' else \
             ['member', str(a[1]), '--json']
     if op == 'W1':
@@ -145,6 +152,11 @@ def timed(cmd, stdin=None):
         rss = int(m.group(1))
         err = err[:err.rfind('\tCommand being timed')]
     return p.returncode, p.stdout.decode('utf-8', 'replace'), err, secs, rss
+
+
+def _run3(cmd, stdin):
+    p = subprocess.run(cmd, input=stdin, capture_output=True)
+    return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
 
 
 def run_hoso(binary, ddir, store, params, ops):
@@ -185,6 +197,15 @@ def run_hoso(binary, ddir, store, params, ops):
         else:
             res['W1'] = dict(enumerate(answers))
             res['W1_wall'] = secs
+            lines, keys = [], []
+            for op in ('W1C', 'W1Q'):
+                for i, a in enumerate(params[op]):
+                    lines.append(json.dumps(hoso_argv(op, a)))
+                    keys.append((op, i))
+            rc, out, err = _run3([binary, '--db', store, 'batch'],
+                                 ('\n'.join(lines) + '\n').encode())
+            for (op, i), line in zip(keys, [l for l in out.splitlines() if l.strip()]):
+                res.setdefault(op, {})[i] = json.loads(line)
     return res
 
 
@@ -274,8 +295,8 @@ def main(argv):
     failed = {}
     shown = 0
     names = [e for e in engines if results.get(e)]
-    for op in ('Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6'):
-        for i, a in enumerate(params[op]):
+    for op in ('Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6', 'W1C', 'W1Q'):
+        for i, a in enumerate(params.get(op, [])):
             answers = []
             for e in names:
                 x = results[e].get(op, {}).get(i)

@@ -60,6 +60,8 @@ run_suite() {
 
 run_suite conformance-dev python3 tests/blackbox/conformance.py build/dev/hoso
 run_suite conformance-asan python3 tests/blackbox/conformance.py build/asan/hoso
+run_suite import-errors python3 tests/blackbox/import_errors.py build/asan/hoso
+run_suite reorg python3 tests/blackbox/reorg.py build/dev/hoso
 run_suite crosscheck python3 tests/blackbox/crosscheck.py build/dev/hoso
 for s in tests/blackbox/test_*.sh; do
     [ -f "$s" ] || continue

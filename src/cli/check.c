@@ -64,12 +64,12 @@ int cmd_check(int argc, char **argv)
 	/* read model vs SQL: every cell's headcount on 31 December of each
 	 * year since 2010 and today */
 	st = db_prepare(r->db,
-			"SELECT org_id, count(*) FROM placements p JOIN members m"
+			"SELECT p.org_id, count(*) FROM placements p JOIN members m"
 			" ON m.id = p.member_id WHERE p.valid_from <= ?1"
 			" AND (p.valid_to IS NULL OR p.valid_to > ?1)"
 			" AND m.admitted_on <= ?1"
 			" AND (m.ended_on IS NULL OR m.ended_on > ?1)"
-			" GROUP BY org_id",
+			" GROUP BY p.org_id",
 			&err);
 	if (!st)
 		goto fail;

@@ -658,7 +658,9 @@ static void dispatch(struct http_server *srv, struct conn_state *cs)
 	if (r->perm != PERM_PUBLIC && check_scope(req))
 		goto out;
 	r->handler(req);
-	if (r->audit) {
+	/* reads are audited when they disclosed something; writes also when
+	 * the registry refused them */
+	if (r->audit && (req->status < 400 || (r->writes && req->status == 422))) {
 		if (req->member)
 			snprintf(target, sizeof(target), "member:%d",
 				 req->member);

@@ -917,16 +917,18 @@ static void build_tree(struct gen *g)
 		int32_t gid = (int32_t)(g->first_grassroots + i);
 		nsub[i] = (uint8_t)rng_range(r, 2, 4);
 		for (int s = 0; s < nsub[i]; s++) {
-			struct gorg *go = &g->orgs[gid];
-			const char *gname = g->ar.buf + go->name;
-			/* "Đảng bộ xã X" -> "Đảng bộ bộ phận xã X 1". */
+			/* "Đảng bộ xã X" -> "Đảng bộ bộ phận xã X 1". The
+			 * arena may move: format before anything else grows it. */
 			static const char lead[] = "Đảng bộ ";
-			const char *rest = strncmp(gname, lead, sizeof(lead) - 1) == 0 ?
-						   gname + sizeof(lead) - 1 : gname;
+			const char *gname = g->ar.buf + g->orgs[gid].name;
+			size_t skip = strncmp(gname, lead, sizeof(lead) - 1) == 0 ?
+					      sizeof(lead) - 1 : 0;
+			uint32_t name = arena_addf(&g->ar, "Đảng bộ bộ phận %s %d",
+						   g->ar.buf + g->orgs[gid].name + skip,
+						   s + 1);
+			uint32_t code = make_code(g, gid, CL_B);
 			int32_t id = org_new(g, gid, KIND_SUB_COMMITTEE, DAY_MIN,
-					     arena_addf(&g->ar, "Đảng bộ bộ phận %s %d",
-							rest, s + 1),
-					     make_code(g, gid, CL_B));
+					     name, code);
 			if (s == 0)
 				sub_first[i] = id;
 		}
@@ -938,13 +940,14 @@ static void build_tree(struct gen *g)
 			int32_t pid = gid;
 			if (nsub[i] && rng_chance(r, 0.6))
 				pid = sub_first[i] + (int32_t)rng_below(r, nsub[i]);
-			struct gorg *go = &g->orgs[gid];
+			int type = g->orgs[gid].type;
 			uint32_t seq = g->orgs[pid].cnt[CL_C] + 1;
-			uint32_t name = cell_name(g, go->type, go->prov, seq, (uint32_t)gid);
-			int32_t id = org_new(g, pid, KIND_CELL, DAY_MIN, name,
-					     make_code(g, pid, CL_C));
-			g->orgs[id].type = g->orgs[gid].type;
-			g->orgs[id].weight = (float)((go->type <= UT_TOWN ? 1.3 : 1.0) *
+			uint32_t name = cell_name(g, type, g->orgs[gid].prov, seq,
+						  (uint32_t)gid);
+			uint32_t code = make_code(g, pid, CL_C);
+			int32_t id = org_new(g, pid, KIND_CELL, DAY_MIN, name, code);
+			g->orgs[id].type = (uint8_t)type;
+			g->orgs[id].weight = (float)((type <= UT_TOWN ? 1.3 : 1.0) *
 						     (0.4 + 1.8 * rng_unit(r)));
 		}
 	}

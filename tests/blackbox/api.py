@@ -265,7 +265,7 @@ def main():
     srv2 = Server(db, {"HOSO_SESSION_TTL": "1"})
     try:
         c = Client(srv2)
-        st, _, _ = c.login("view", "pw-view-secret")
+        st, _, _ = c.login("sec", "pw-sec-secret")
         check(st == 200, "login on short-session server")
         st, _, _, _ = c.req("GET", "/api/v1/me", pattern="/api/v1/me")
         check(st == 200, "fresh session works")
@@ -384,7 +384,7 @@ def run_api(srv, db, token):
               "HTTP == CLI for %s (%d/%d)\n  http %s\n  cli  %s" %
               (path, st, rc, text, out.rstrip("\n")))
     st, _, js, _ = admin.req("GET", "/api/v1/orgs/1/count?on=" + day)
-    check(js["count"] == 5, "count of root on %s is 5 (%s)" % (day, js))
+    check(js["count"] == 6, "count of root on %s is 6 (%s)" % (day, js))
 
     st, _, js, _ = admin.req("GET", "/api/v1/orgs/10?on=" + day,
                              pattern="/api/v1/orgs/{id}")
@@ -505,7 +505,7 @@ def run_api(srv, db, token):
     # per role: an org in its scope, one out of it, a member in and out
     scope = {"admin": ("1", "31", 2, 5), "org": ("10", "3", 2, 5),
              "sec": ("11", "10", 2, 4), "view": ("2", "3", 2, 5),
-             "insp": ("30", "2", 5, 2)}
+             "insp": ("30", "1", 5, 2)}
     perms = {"admin": {"aggregate", "personal", "write", "admin"},
              "org": {"aggregate", "personal", "write"},
              "sec": {"aggregate", "personal", "write"},
@@ -541,6 +541,11 @@ def run_api(srv, db, token):
                       (who, path, want, st, js))
         st, _, _, _ = c.req("GET", "/api/v1/audit")
         check(st == (200 if who == "admin" else 403), "%s audit" % who)
+    # several grants: insp is also a viewer of 2, which gives figures only
+    st, _, _, _ = clients["insp"].req("GET", "/api/v1/orgs/10/count")
+    check(st == 200, "second grant (viewer of 2) allows figures of 10")
+    st, _, _, _ = clients["insp"].req("GET", "/api/v1/orgs/10/members")
+    check(st == 404, "a viewer grant does not open member lists (%d)" % st)
     # writes: viewer and inspector have none; secretary only in its cell
     eff = datetime.date.today().isoformat()
     for who, member, to, want in [("view", 2, 11, 403), ("insp", 5, 31, 403),

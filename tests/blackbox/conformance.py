@@ -7,6 +7,8 @@ Imports tiny/ into a fresh store, checks every case of cases.jsonl (through
 tiny-corrupt/ (exit 1, one error line per bad row, store unchanged), NFD names,
 and export -> import -> export byte identity. Prints `N passed, N failed`.
 """
+import sys as _sys
+_sys.dont_write_bytecode = True  # keep the tree clean of __pycache__
 import filecmp
 import json
 import os

@@ -9,6 +9,8 @@ version boundary, names with and without diacritics, random periods and
 members. Every mismatch is printed (question, expected, got); the closing line
 is `N passed, N failed`.
 """
+import sys as _sys
+_sys.dont_write_bytecode = True  # keep the tree clean of __pycache__
 import datetime
 import json
 import os

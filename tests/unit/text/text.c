@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <utf8proc.h>
 
 #include "text/text.h"
 
@@ -526,6 +527,156 @@ static void test_collate_long_name(void **state)
 	assert_true(memcmp(ka, kc, na < nc ? na : nc) < 0);
 }
 
+
+/* ---- whole-range and random checks ---- */
+
+static size_t put_utf8(char *dst, int32_t cp)
+{
+	return (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)dst);
+}
+
+/* Every Latin character, precomposed (the table path) and decomposed (the
+ * mark-by-mark path), gives the same fold and the same key. */
+static void test_nfc_nfd_agree_on_every_latin_letter(void **state)
+{
+	static const int32_t ranges[][2] = {{0x00C0, 0x0250}, {0x1E00, 0x1F00}};
+	size_t r;
+	(void)state;
+
+	for (r = 0; r < 2; r++) {
+		int32_t cp;
+		for (cp = ranges[r][0]; cp < ranges[r][1]; cp++) {
+			char in[32], f1[64], f2[64];
+			uint8_t k1[256], k2[256];
+			size_t n = 0, n1, n2;
+			utf8proc_uint8_t *nfd;
+
+			if (utf8proc_category(cp) == UTF8PROC_CATEGORY_CN)
+				continue;
+			in[n++] = 'L';
+			in[n++] = ' ';
+			in[n++] = 'x';
+			n += put_utf8(in + n, cp);
+			in[n++] = 'y';
+			in[n] = 0;
+			nfd = utf8proc_NFD((const utf8proc_uint8_t *)in);
+			assert_non_null(nfd);
+			n1 = text_fold(in, n, f1, sizeof(f1));
+			n2 = text_fold((char *)nfd, strlen((char *)nfd), f2,
+				       sizeof(f2));
+			if (n1 != n2 || strcmp(f1, f2) != 0)
+				fail_msg("fold of U+%04X: NFC \"%s\", NFD \"%s\"",
+					 (unsigned)cp, f1, f2);
+			n1 = text_collate_key(in, n, k1, sizeof(k1));
+			n2 = text_collate_key((char *)nfd, strlen((char *)nfd),
+					      k2, sizeof(k2));
+			if (n1 == 0 || n1 != n2 || memcmp(k1, k2, n1) != 0)
+				fail_msg("key of U+%04X differs NFC/NFD",
+					 (unsigned)cp);
+			free(nfd);
+		}
+	}
+}
+
+/* A small deterministic generator (xorshift) for the random checks. */
+static uint32_t rng_next(uint32_t *s)
+{
+	uint32_t x = *s;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	*s = x;
+	return x;
+}
+
+/* Reference validity: utf8proc's decoder, plus no NUL. */
+static int ref_valid(const char *s, size_t len)
+{
+	utf8proc_ssize_t i = 0;
+	while ((size_t)i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(
+			(const utf8proc_uint8_t *)s + i,
+			(utf8proc_ssize_t)len - i, &cp);
+		if (n <= 0 || cp <= 0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+static void test_random_strings(void **state)
+{
+	/* pieces that make malformed and tricky text likely */
+	static const char *const piece[] = {
+		"a", "A", "o", "u", "y", "đ", "Đ", " ", "\t", "\xc2\xa0", "'",
+		"1", "ă", "ư", "ơ", "ệ", "Ỹ", "\xcc\x80", "\xcc\x81",
+		"\xcc\x82", "\xcc\x83", "\xcc\x86", "\xcc\x89", "\xcc\x9b",
+		"\xcc\xa3", "\xcc\x88", "\xe1\x84\x92", "\xe1\x85\xa1", "한",
+		"Ω", "\xe2\x84\xa6", "\xf0\x9f\x98\x80", "\x80", "\xc0",
+		"\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe1\xbb", "\0", "\xff",
+		"ǖ", "\xce\x90", "ß", "İ",
+	};
+	const size_t npiece = sizeof(piece) / sizeof(piece[0]);
+	uint32_t seed = 12345;
+	int round;
+	(void)state;
+
+	for (round = 0; round < 20000; round++) {
+		char in[256], f1[256], f2[256];
+		uint8_t k1[TEXT_COLLATE_KEY_MAX(256)];
+		uint8_t k2[TEXT_COLLATE_KEY_MAX(1024)];
+		size_t n = 0, parts = rng_next(&seed) % 12, p, n1, n2;
+		char *nfc_s, *c1, *c2, *ref;
+
+		for (p = 0; p < parts; p++) {
+			const char *pc = piece[rng_next(&seed) % npiece];
+			size_t pl = pc[0] ? strlen(pc) : 1;
+			memcpy(in + n, pc, pl);
+			n += pl;
+		}
+		in[n] = 0;
+		assert_int_equal(utf8_valid(in, n), ref_valid(in, n));
+		/* every function survives anything; keys are always made */
+		n1 = text_fold(in, n, f1, sizeof(f1));
+		assert_true(n1 < sizeof(f1));
+		assert_true(text_collate_key(in, n, k1, sizeof(k1)) > 0);
+		nfc_s = text_nfc(in, n);
+		if (!utf8_valid(in, n)) {
+			assert_null(nfc_s);
+			continue;
+		}
+		assert_non_null(nfc_s);
+		ref = (char *)utf8proc_NFC((const utf8proc_uint8_t *)in);
+		assert_string_equal(nfc_s, ref);
+		free(ref);
+		/* NFC does not change fold, key or canon; canon is stable */
+		n2 = text_fold(nfc_s, strlen(nfc_s), f2, sizeof(f2));
+		assert_int_equal(n1, n2);
+		assert_string_equal(f1, f2);
+		n1 = text_collate_key(in, n, k1, sizeof(k1));
+		n2 = text_collate_key(nfc_s, strlen(nfc_s), k2, sizeof(k2));
+		if (n1 != n2 || memcmp(k1, k2, n1) != 0) {
+			char hex[800];
+			size_t h;
+			for (h = 0; h < n && h < 256; h++)
+				snprintf(hex + 3 * h, 4, "%02x ", (uint8_t)in[h]);
+			fail_msg("key of %s differs from its NFC's", hex);
+		}
+		c1 = text_canon(in, n);
+		c2 = text_canon(nfc_s, strlen(nfc_s));
+		assert_non_null(c1);
+		assert_non_null(c2);
+		assert_string_equal(c1, c2);
+		free(c2);
+		c2 = text_canon(c1, strlen(c1));
+		assert_string_equal(c1, c2);
+		free(c1);
+		free(c2);
+		free(nfc_s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -545,6 +696,8 @@ int main(void)
 		cmocka_unit_test(test_collate_non_letters),
 		cmocka_unit_test(test_collate_buffer_bounds),
 		cmocka_unit_test(test_collate_long_name),
+		cmocka_unit_test(test_nfc_nfd_agree_on_every_latin_letter),
+		cmocka_unit_test(test_random_strings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
