@@ -943,7 +943,7 @@ static void build_tree(struct gen *g)
 			int type = g->orgs[gid].type;
 			uint32_t seq = g->orgs[pid].cnt[CL_C] + 1;
 			uint32_t name = cell_name(g, type, g->orgs[gid].prov, seq,
-						  (uint32_t)gid);
+						  (uint32_t)pid);
 			uint32_t code = make_code(g, pid, CL_C);
 			int32_t id = org_new(g, pid, KIND_CELL, DAY_MIN, name, code);
 			g->orgs[id].type = (uint8_t)type;
@@ -1625,8 +1625,8 @@ static double birth_w(int y)
 static int pick_ethnic(struct rng *r, char region, const double *cumn,
 		       const double *cumh, const double *cums, const double *cumo)
 {
-	double pk = region == 'N' ? 0.55 : region == 'H' ? 0.75 :
-		    region == 'S' ? 0.86 : region == 'C' ? 0.95 : 0.985;
+	double pk = region == 'N' ? 0.66 : region == 'H' ? 0.8 :
+		    region == 'S' ? 0.88 : region == 'C' ? 0.95 : 0.99;
 	if (rng_chance(r, pk))
 		return 0;
 	const double *cum = region == 'N' ? cumn : region == 'H' ? cumh :
