@@ -207,22 +207,27 @@ Q3_CHILDREN = """SELECT id, code, name FROM orgs WHERE parent_id=%(x)s AND vf<=%
 ORDER BY id"""
 
 Q5_SQL = """WITH RECURSIVE
+ever(id) AS (SELECT %(x)s UNION SELECT o.id FROM orgs o JOIN ever ON o.parent_id=ever.id),
 mv(mid, o1, d1, o2, d2) AS (
   SELECT p2.member_id, p1.org_id, p1.vt-1, p2.org_id, p2.vf FROM placements p2
   JOIN placements p1 ON p1.member_id=p2.member_id AND p1.vf=(SELECT max(q.vf) FROM placements q
     WHERE q.member_id=p2.member_id AND q.vf<p2.vf)
-  WHERE p2.vf>=%(a)s AND p2.vf<%(b)s),
+  WHERE p2.vf>=%(a)s AND p2.vf<%(b)s
+    AND (p1.org_id IN (SELECT id FROM ever) OR p2.org_id IN (SELECT id FROM ever))),
 chk(k, mid, t, org, day) AS (
   SELECT 'admitted', m.id, m.adm, p.org_id, m.adm FROM members m JOIN placements p
     ON p.member_id=m.id AND p.vf<=m.adm AND m.adm<p.vt WHERE m.adm>=%(a)s AND m.adm<%(b)s
+    AND p.org_id IN (SELECT id FROM ever)
   UNION ALL
   SELECT 'made_official', m.id, m.off, p.org_id, m.off FROM members m JOIN placements p
     ON p.member_id=m.id AND p.vf<=m.off AND m.off<p.vt WHERE m.off>=%(a)s AND m.off<%(b)s
+    AND p.org_id IN (SELECT id FROM ever)
   UNION ALL
   SELECT CASE m.status WHEN 'left' THEN 'left' WHEN 'expelled' THEN 'expelled' ELSE 'died' END,
     m.id, m.ended, p.org_id, m.ended-1 FROM members m JOIN placements p
     ON p.member_id=m.id AND p.vf<=m.ended-1 AND m.ended-1<p.vt
     WHERE m.ended>=%(a)s AND m.ended<%(b)s AND m.status IN ('left','expelled','deceased')
+    AND p.org_id IN (SELECT id FROM ever)
   UNION ALL SELECT 'old', mid, d2, o1, d1 FROM mv
   UNION ALL SELECT 'new', mid, d2, o2, d2 FROM mv),
 anc(k, mid, t, id, day, parent) AS (
@@ -231,6 +236,7 @@ anc(k, mid, t, id, day, parent) AS (
   UNION
   SELECT a.k, a.mid, a.t, o.id, a.day, o.parent_id FROM anc a
     JOIN orgs o ON o.id=a.parent AND o.vf<=a.day AND a.day<o.vt),
+-- ever: every org that was under x on some day (a superset); the dated check follows.
 hit(k, mid, t) AS (SELECT DISTINCT k, mid, t FROM anc WHERE id=%(x)s)
 SELECT k, count(*) FROM hit WHERE k NOT IN ('old','new') GROUP BY k
 UNION ALL

@@ -304,7 +304,7 @@ def main(argv):
             ref = answers[0]
             for e, code, r in answers[1:]:
                 if code != ref[1] or (code == 0 and not strict_equal(ref[2], r)):
-                    failed.setdefault(op, set()).update([ref[0], e])
+                    failed.setdefault('W1' if op.startswith('W1') else op, set()).update([ref[0], e])
                     if shown < 12:
                         shown += 1
                         print('MISMATCH %s %s: %s exit %s vs %s exit %s' % (
@@ -355,7 +355,8 @@ def main(argv):
                 row.append('%.1f' % (meds[e] / meds['hoso']) if meds.get('hoso') and meds.get(e)
                            else '-')
         row.append('FAILED (%s)' % ','.join(sorted(failed[op])) if op in failed else
-                   ('ok' if len(names) > 1 and op != 'W1' else '-'))
+                   ('ok' if len(names) > 1 and (op != 'W1' or all(
+                       results[e].get('W1C') for e in names)) else '-'))
         rows.append(row)
     rss = ['peak RSS', '']
     for e in names:

@@ -67,9 +67,8 @@ for s in tests/blackbox/test_*.sh; do
     [ -f "$s" ] || continue
     run_suite "$(basename "$s" .sh)" sh "$s" build/asan/hoso
 done
-if [ -f tests/blackbox/api.py ]; then
-    run_suite api python3 tests/blackbox/api.py build/dev/hoso
-fi
+run_suite api-dev python3 tests/blackbox/api.py build/dev/hoso
+run_suite api-asan python3 tests/blackbox/api.py build/asan/hoso
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -46,56 +46,16 @@ int auth_role_allows(enum auth_role role, enum auth_perm perm)
 	return role_perms[role][perm];
 }
 
-/* Table names carry the auth_ prefix so they cannot clash with the
- * registry's; they move into the versioned migrations later. */
-static const char auth_schema_sql[] =
-	"CREATE TABLE IF NOT EXISTS auth_users ("
-	" id INTEGER PRIMARY KEY,"
-	" name TEXT NOT NULL UNIQUE,"
-	" pwhash TEXT,"
-	" disabled INTEGER NOT NULL DEFAULT 0,"
-	" created_at INTEGER NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS auth_grants ("
-	" user_id INTEGER NOT NULL,"
-	" role TEXT NOT NULL,"
-	" org_id INTEGER NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS auth_grants_user ON auth_grants(user_id);"
-	"CREATE TABLE IF NOT EXISTS auth_sessions ("
-	" id_hash TEXT PRIMARY KEY,"
-	" user_id INTEGER NOT NULL,"
-	" csrf TEXT NOT NULL,"
-	" created_at INTEGER NOT NULL,"
-	" last_seen INTEGER NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS auth_tokens ("
-	" id INTEGER PRIMARY KEY,"
-	" token_hash TEXT NOT NULL UNIQUE,"
-	" user_id INTEGER NOT NULL,"
-	" created_at INTEGER NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS auth_login_failures ("
-	" name TEXT NOT NULL,"
-	" addr TEXT NOT NULL,"
-	" at INTEGER NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS auth_login_failures_key"
-	" ON auth_login_failures(name, addr, at);"
-	"CREATE TABLE IF NOT EXISTS audit_log ("
-	" seq INTEGER PRIMARY KEY,"
-	" at TEXT NOT NULL,"
-	" actor TEXT NOT NULL,"
-	" action TEXT NOT NULL,"
-	" target TEXT,"
-	" source TEXT,"
-	" status INTEGER NOT NULL,"
-	" detail TEXT,"
-	" prev_hash TEXT NOT NULL,"
-	" hash TEXT NOT NULL);";
-
 int auth_schema_init(struct db *db, struct hoso_error *err)
 {
 	if (sodium_init() < 0)
 		return hoso_err(err, HOSO_EIO, "%s",
 				TR("không khởi tạo được libsodium",
 				   "cannot initialise libsodium"));
-	return db_exec(db, auth_schema_sql, err);
+	/* The tables come with the store's migrations (db/schema.c, version
+	 * 2); opening the store has applied them. */
+	(void)db;
+	return 0;
 }
 
 static int fast_hash;

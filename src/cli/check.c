@@ -38,13 +38,14 @@ int cmd_check(int argc, char **argv)
 		const char *what_vi, *what_en, *sql;
 	} inv[] = {
 		{"nơi sinh hoạt chồng nhau", "overlapping placements",
-		 "SELECT count(*) FROM placements a JOIN placements b"
-		 " ON a.member_id = b.member_id AND a.valid_from < b.valid_from"
-		 " AND (a.valid_to IS NULL OR a.valid_to > b.valid_from)"},
+		 "SELECT count(*) FROM (SELECT valid_from, lag(coalesce(valid_to,"
+		 " '9999-12-31')) OVER (PARTITION BY member_id ORDER BY valid_from)"
+		 " AS prev_to FROM placements) WHERE prev_to > valid_from"},
 		{"nơi sinh hoạt cuối khác org_id", "last placement differs from org_id",
-		 "SELECT count(*) FROM members m WHERE m.org_id <> (SELECT p.org_id"
-		 " FROM placements p WHERE p.member_id = m.id"
-		 " ORDER BY p.valid_from DESC LIMIT 1)"},
+		 "SELECT count(*) FROM members m JOIN (SELECT member_id, org_id,"
+		 " row_number() OVER (PARTITION BY member_id ORDER BY valid_from DESC)"
+		 " AS rn FROM placements) p ON p.member_id = m.id AND p.rn = 1"
+		 " WHERE p.org_id <> m.org_id"},
 		{"nơi sinh hoạt ngoài thời gian là đảng viên", "placement outside membership",
 		 "SELECT count(*) FROM placements p JOIN members m ON m.id = p.member_id"
 		 " WHERE p.valid_from < m.admitted_on OR (m.ended_on IS NOT NULL AND"

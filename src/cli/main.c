@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "io/generate.h"
 #include "io/import.h"
 #include "model/registry.h"
@@ -221,14 +222,12 @@ static const struct cli_command commands[] = {
 	 "ghi một nghiệp vụ có kiểm tra và nhật ký", "record a checked, audited operation"},
 	{"backup", cmd_backup, "backup FILE", "sao lưu trực tuyến",
 	 "online backup"},
-#ifdef HOSO_HAVE_SERVER
 	{"serve", cmd_serve, "serve [--listen 127.0.0.1:8080]",
 	 "chạy máy chủ web và API", "run the web server and API"},
 	{"user", cmd_user, "user add|passwd|disable|list|grant|token ...",
 	 "quản lý tài khoản", "manage accounts"},
 	{"audit", cmd_audit, "audit [--limit N] | audit verify",
 	 "xem và kiểm tra nhật ký", "read and verify the audit log"},
-#endif
 	{"help", cmd_help, "help", "hướng dẫn", "this help"},
 };
 

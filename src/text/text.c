@@ -1,4 +1,5 @@
-/* text: UTF-8 validation, NFC, Vietnamese tone placement, folding, collation keys. */
+/* text: UTF-8 validation, NFC, Vietnamese tone placement, folding, collation
+ * keys. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,8 @@ static inline int32_t utf8_next(const uint8_t *s, size_t len, size_t *i)
 		*i = p + 1;
 		return c;
 	}
-	if (c < 0xC2) /* continuation byte, or a lead that can only be overlong */
+	/* a continuation byte, or C0/C1, leads that can only be overlong */
+	if (c < 0xC2)
 		goto bad;
 	if (c < 0xE0) {
 		n = 2;
@@ -125,9 +127,8 @@ static int is_space(int32_t cp)
 		return cp == ' ' || (cp >= '\t' && cp <= '\r');
 	if (cp < 0x1680)
 		return cp == 0x00A0;
-	return cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
-	       cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
-	       cp == 0x3000;
+	return cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
+	       cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
 static int32_t to_lower(int32_t cp)
@@ -159,18 +160,17 @@ static int tone_of(int32_t cp)
 
 static const int32_t tone_mark[6] = {0, 0x0300, 0x0309, 0x0303, 0x0301, 0x0323};
 
-#define MARK_BREVE 0x0306
+#define MARK_BREVE	0x0306
 #define MARK_CIRCUMFLEX 0x0302
-#define MARK_HORN 0x031B
+#define MARK_HORN	0x031B
 
 /* Rank of a base letter in the alphabet a ă â b c d đ e ê f g h i j k l m n o
  * ô ơ p q r s t u ư v w x y z (lower case), or -1. */
-/* Rank of a base letter (lower case) in the alphabet, or -1. */
 static int letter_rank(int32_t cp)
 {
 	static const int8_t ascii_rank[26] = {
-		0,  3,  4,  5,  7,  9,  10, 11, 12, 13, 14, 15, 16,
-		17, 18, 21, 22, 23, 24, 25, 26, 28, 29, 30, 31, 32,
+	    0,	3,  4,	5,  7,	9,  10, 11, 12, 13, 14, 15, 16,
+	    17, 18, 21, 22, 23, 24, 25, 26, 28, 29, 30, 31, 32,
 	};
 
 	if (cp >= 'a' && cp <= 'z')
@@ -211,12 +211,13 @@ static int32_t fold_base(int32_t cp)
 #define DECOMP_MAX 8
 /* Cached ranges: ASCII, Latin-1, Latin Extended-A/B, IPA, spacing modifiers,
  * combining diacritics, and Latin Extended Additional (all of Vietnamese). */
-#define DEC_LOW_END 0x370
+#define DEC_LOW_END   0x370
 #define DEC_EXT_START 0x1E00
-#define DEC_EXT_END 0x1F00
+#define DEC_EXT_END   0x1F00
 
 struct decomp {
-	uint8_t n; /* 0: not cached, ask utf8proc */
+	uint8_t n;		     /* 0: not cached, ask utf8proc */
+	uint8_t first_ccc, last_ccc; /* combining classes at both ends */
 	uint16_t cp[4];
 };
 
@@ -228,8 +229,8 @@ static struct decomp dec_ext[DEC_EXT_END - DEC_EXT_START];
  * and a walk over its marks. Filled from the decomposition by the same
  * rules as the slow paths, so both give the same bytes. */
 struct vn_char {
-	int8_t rank;   /* letter with its vowel mark, or -1: use the slow path */
-	uint8_t tone;  /* 0..5 */
+	int8_t rank;  /* letter with its vowel mark, or -1: use the slow path */
+	uint8_t tone; /* 0..5 */
 	uint8_t vmark; /* 1 when rank includes a vowel mark */
 	uint8_t fold;  /* folded ASCII byte, or 0: use the slow path */
 };
@@ -242,7 +243,7 @@ static int decompose_uncached(int32_t cp, int32_t *dst)
 {
 	int boundclass = 0;
 	utf8proc_ssize_t n = utf8proc_decompose_char(
-		cp, dst, DECOMP_MAX, UTF8PROC_DECOMPOSE, &boundclass);
+	    cp, dst, DECOMP_MAX, UTF8PROC_DECOMPOSE, &boundclass);
 
 	if (n <= 0 || n > DECOMP_MAX) {
 		dst[0] = cp;
@@ -257,6 +258,9 @@ static void dec_fill(struct decomp *d, int32_t cp)
 	int n = decompose_uncached(cp, tmp), k;
 
 	d->n = 0;
+	d->first_ccc = (uint8_t)utf8proc_get_property(tmp[0])->combining_class;
+	d->last_ccc =
+	    (uint8_t)utf8proc_get_property(tmp[n - 1])->combining_class;
 	if (n > 4)
 		return;
 	for (k = 0; k < n; k++)
@@ -349,13 +353,38 @@ static int decompose(int32_t cp, int32_t *dst)
 	return decompose_uncached(cp, dst);
 }
 
+/* Canonical combining classes of the first and last code point of cp's
+ * decomposition: a mark whose class is below the last one before it is out
+ * of canonical order. */
+static void ccc_ends(int32_t cp, int *first, int *last)
+{
+	const struct decomp *d = NULL;
+	int32_t tmp[DECOMP_MAX];
+	int n;
+
+	if (cp < DEC_LOW_END)
+		d = &dec_low[cp];
+	else if (cp >= DEC_EXT_START && cp < DEC_EXT_END)
+		d = &dec_ext[cp - DEC_EXT_START];
+	if (d) {
+		*first = d->first_ccc;
+		*last = d->last_ccc;
+		return;
+	}
+	n = decompose_uncached(cp, tmp);
+	*first = utf8proc_get_property(tmp[0])->combining_class;
+	*last = utf8proc_get_property(tmp[n - 1])->combining_class;
+}
+
 /* ---- NFC ---- */
 
-/* NFC through utf8proc into an xmalloc'd NUL-terminated string; NULL when
- * utf8proc rejects the input. */
-static char *nfc_slow(const uint8_t *s, size_t len)
+/* NFC (opt UTF8PROC_COMPOSE) or NFD (UTF8PROC_DECOMPOSE) through utf8proc
+ * into an xmalloc'd NUL-terminated string; NULL when utf8proc rejects the
+ * input. */
+static char *normalize_slow(const uint8_t *s, size_t len,
+			    utf8proc_option_t form)
 {
-	const utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
+	const utf8proc_option_t opt = UTF8PROC_STABLE | form;
 	utf8proc_ssize_t n, m;
 	int32_t *buf;
 
@@ -373,6 +402,11 @@ static char *nfc_slow(const uint8_t *s, size_t len)
 fail:
 	free(buf);
 	return NULL;
+}
+
+static char *nfc_slow(const uint8_t *s, size_t len)
+{
+	return normalize_slow(s, len, UTF8PROC_COMPOSE);
 }
 
 /* Code points that are NFC on their own and never combine with what is
@@ -484,7 +518,8 @@ static int tone_target(const struct vn_letter *L, int n)
 		return i0;
 	if (nv == 2) {
 		int32_t a = L[i0].base, b = L[i0 + 1].base;
-		if ((a == 'o' && (b == 'a' || b == 'e')) || (a == 'u' && b == 'y'))
+		if ((a == 'o' && (b == 'a' || b == 'e')) ||
+		    (a == 'u' && b == 'y'))
 			return i0 + 1;
 		return i0;
 	}
@@ -616,7 +651,8 @@ size_t text_fold(const char *s, size_t len, char *out, size_t outmax)
 				continue;
 			if (o >= cap)
 				break;
-			o8[o++] = (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+			o8[o++] =
+			    (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
 			continue;
 		}
 		cp = utf8_next(p, len, &i);
@@ -652,8 +688,9 @@ done:
 	 * keeps them whole, as NFC would. Composing never lengthens. */
 	if (exotic && o > 0) {
 		uint8_t *nfc = NULL;
-		utf8proc_ssize_t r = utf8proc_map(o8, (utf8proc_ssize_t)o, &nfc,
-						  UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+		utf8proc_ssize_t r =
+		    utf8proc_map(o8, (utf8proc_ssize_t)o, &nfc,
+				 UTF8PROC_STABLE | UTF8PROC_COMPOSE);
 		if (r >= 0 && (size_t)r <= o) {
 			memcpy(o8, nfc, (size_t)r);
 			o = (size_t)r;
@@ -683,9 +720,9 @@ done:
  *             element index it follows and its 3-byte code point, so that
  *             distinct spellings get distinct keys. Absent for Vietnamese.
  */
-#define KEY_END 0x01
-#define KEY_SPACE 0x02
-#define KEY_OTHER 0x03
+#define KEY_END	   0x01
+#define KEY_SPACE  0x02
+#define KEY_OTHER  0x03
 #define KEY_LETTER 0x10
 
 /* Names up to this many bytes build their secondary and tertiary levels in
@@ -696,7 +733,7 @@ struct keybuf {
 	uint8_t *out;
 	size_t max, len;
 	int overflow;
-	uint8_t *tones; /* nibbles, zeroed */
+	uint8_t *tones;		  /* nibbles, zeroed */
 	size_t ntones, tones_cap; /* in nibbles */
 	uint8_t *tert;
 	size_t ntert, tert_cap;
@@ -739,8 +776,7 @@ static void key_foreign_mark(struct keybuf *k, int32_t cp)
 
 /* A letter of the alphabet with its tone (0 none) and whether its rank
  * already includes a vowel mark. */
-static inline void key_letter(struct keybuf *k, int rank, int tone,
-			      int vmark)
+static inline void key_letter(struct keybuf *k, int rank, int tone, int vmark)
 {
 	k->elems++;
 	k->last_letter = 0;
@@ -751,7 +787,7 @@ static inline void key_letter(struct keybuf *k, int rank, int tone,
 		return;
 	if (tone)
 		k->tones[k->ntones / 2] |=
-			(uint8_t)(k->ntones % 2 ? tone : tone << 4);
+		    (uint8_t)(k->ntones % 2 ? tone : tone << 4);
 	k->ntones++;
 	k->last_letter = 1;
 	k->last_pos = k->len - 1;
@@ -768,13 +804,16 @@ static void key_char(struct keybuf *k, int32_t cp)
 			int t = tone_of(cp);
 			if (t && !k->last_has_tone) {
 				size_t at = k->ntones - 1;
-				k->tones[at / 2] |= (uint8_t)(at % 2 ? t : t << 4);
+				k->tones[at / 2] |=
+				    (uint8_t)(at % 2 ? t : t << 4);
 				k->last_has_tone = 1;
 				return;
 			}
-			rank = rank_with_mark(k->out[k->last_pos] - KEY_LETTER, cp);
+			rank = rank_with_mark(k->out[k->last_pos] - KEY_LETTER,
+					      cp);
 			if (rank >= 0 && !k->last_has_vmark) {
-				k->out[k->last_pos] = (uint8_t)(KEY_LETTER + rank);
+				k->out[k->last_pos] =
+				    (uint8_t)(KEY_LETTER + rank);
 				k->last_has_vmark = 1;
 				return;
 			}
@@ -844,32 +883,19 @@ static void key_part(struct keybuf *k, const uint8_t *s, size_t len)
 	k->last_letter = 0;
 }
 
-size_t text_collate_key(const char *name, size_t len, uint8_t *out,
-			size_t outmax)
+/* renorm: 1 to key the NFD when the marks are out of order (0 on the NFD
+ * itself, so that a surprise cannot recurse). */
+static size_t collate_key(const char *name, size_t len, uint8_t *out,
+			  size_t outmax, int renorm)
 {
 	const uint8_t *s = (const uint8_t *)name;
 	uint8_t tones_stack[KEY_STACK_NAME / 2 + 1];
 	uint8_t tert_stack[KEY_STACK_NAME * 5];
 	struct keybuf k = {0};
 	size_t i = 0, fs = 0, fe = 0, ls = 0, le = 0, nwords = 0, ntb, res = 0;
-	int in_word = 0;
+	int in_word = 0, prev_ccc = 0, disordered = 0;
 
 	dec_init();
-	/* Each letter comes from at least one byte and each mark from at
-	 * least one byte, so len bounds both levels. */
-	if (len <= KEY_STACK_NAME) {
-		k.tones = tones_stack;
-		k.tert = tert_stack;
-	} else {
-		k.tones = xmalloc(len / 2 + 1);
-		k.tert = xmalloc(len * 5);
-	}
-	memset(k.tones, 0, len / 2 + 1);
-	k.tones_cap = (len / 2 + 1) * 2;
-	k.tert_cap = len * 5;
-	k.out = out;
-	k.max = outmax;
-
 	/* words: the first is the family name, the last the given name */
 	while (i <= len) {
 		size_t at = i;
@@ -878,8 +904,16 @@ size_t text_collate_key(const char *name, size_t len, uint8_t *out,
 		if (i < len && s[i] > ' ' && s[i] < 0x80) {
 			i++;
 			space = 0;
+			prev_ccc = 0;
 		} else if (i < len) {
 			int32_t cp = utf8_next(s, len, &i);
+			int first = 0, last = 0;
+
+			if (cp >= 0x80)
+				ccc_ends(cp, &first, &last);
+			if (first && prev_ccc > first)
+				disordered = 1;
+			prev_ccc = last;
 			space = cp >= 0 && is_space(cp);
 		} else {
 			i++;
@@ -896,6 +930,35 @@ size_t text_collate_key(const char *name, size_t len, uint8_t *out,
 				fe = at;
 		}
 	}
+	/* Marks are read in the order of the decomposed text. When that is
+	 * not canonical (marks typed out of order, or a precomposed letter
+	 * followed by a mark of a lower class, which NFC allows), key the NFD
+	 * instead, so that every spelling of the text gets the same key.
+	 */
+	if (disordered && renorm) {
+		char *nfd = normalize_slow(s, len, UTF8PROC_DECOMPOSE);
+		if (nfd) {
+			res = collate_key(nfd, strlen(nfd), out, outmax, 0);
+			free(nfd);
+			return res;
+		}
+	}
+
+	/* Each letter comes from at least one byte and each mark from at
+	 * least one byte, so len bounds both levels. */
+	if (len <= KEY_STACK_NAME) {
+		k.tones = tones_stack;
+		k.tert = tert_stack;
+	} else {
+		k.tones = xmalloc(len / 2 + 1);
+		k.tert = xmalloc(len * 5);
+	}
+	memset(k.tones, 0, len / 2 + 1);
+	k.tones_cap = (len / 2 + 1) * 2;
+	k.tert_cap = len * 5;
+	k.out = out;
+	k.max = outmax;
+
 	if (nwords == 0) {
 		key_part(&k, s, 0);
 		key_part(&k, s, 0);
@@ -921,4 +984,10 @@ out:
 		free(k.tert);
 	}
 	return res;
+}
+
+size_t text_collate_key(const char *name, size_t len, uint8_t *out,
+			size_t outmax)
+{
+	return collate_key(name, len, out, outmax, 1);
 }

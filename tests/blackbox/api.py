@@ -6,6 +6,7 @@ audit log and HTTP == CLI answers. Usage: api.py [path/to/hoso]."""
 import http.client
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -261,15 +262,16 @@ def main():
     check("Nguyễn" not in log and "10000001" not in log and
           "/members/1 " not in log, "access log has no personal data")
 
-    # expired sessions: a server whose sessions live 1 second
-    srv2 = Server(db, {"HOSO_SESSION_TTL": "1"})
+    # expired sessions: a server whose sessions live 2 seconds (whole
+    # seconds are compared, so 1 second could expire a fresh session)
+    srv2 = Server(db, {"HOSO_SESSION_TTL": "2"})
     try:
         c = Client(srv2)
         st, _, _ = c.login("sec", "pw-sec-secret")
         check(st == 200, "login on short-session server")
         st, _, _, _ = c.req("GET", "/api/v1/me", pattern="/api/v1/me")
         check(st == 200, "fresh session works")
-        time.sleep(2.2)
+        time.sleep(3.5)
         st, _, js, _ = c.req("GET", "/api/v1/me", pattern="/api/v1/me")
         check(st == 401, "expired session answers 401 (%d)" % st)
     finally:
@@ -294,6 +296,8 @@ def main():
                 missing.append("%s %s" % (m.upper(), path))
     check(not missing, "every route is called: missing " + ", ".join(missing))
     print("%d passed, %d failed" % (PASSED, FAILED))
+    if not FAILED:
+        shutil.rmtree(tmp, ignore_errors=True)
     return 1 if FAILED else 0
 
 

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,9 +88,11 @@ static void assert_order(const char *const *names, size_t n)
 	size_t i;
 	for (i = 0; i + 1 < n; i++) {
 		if (name_cmp(names[i], names[i + 1]) >= 0)
-			fail_msg("expected \"%s\" < \"%s\"", names[i], names[i + 1]);
+			fail_msg("expected \"%s\" < \"%s\"", names[i],
+				 names[i + 1]);
 		if (name_cmp(names[i + 1], names[i]) <= 0)
-			fail_msg("expected \"%s\" > \"%s\"", names[i + 1], names[i]);
+			fail_msg("expected \"%s\" > \"%s\"", names[i + 1],
+				 names[i]);
 	}
 }
 
@@ -109,27 +112,31 @@ static void test_utf8_rejects_malformed(void **state)
 		size_t len;
 		const char *why;
 	} bad[] = {
-		{"\xc0\x80", 2, "overlong NUL"},
-		{"\xc1\xbf", 2, "overlong 2-byte"},
-		{"\xe0\x80\xaf", 3, "overlong 3-byte"},
-		{"\xe0\x9f\xbf", 3, "overlong 3-byte, top"},
-		{"\xf0\x80\x80\xaf", 4, "overlong 4-byte"},
-		{"\xf0\x8f\xbf\xbf", 4, "overlong 4-byte, top"},
-		{"Nguy\xe1\xbb", 6, "truncated at the end"},
-		{"\xc3", 1, "lone lead byte"},
-		{"\xe1\xbb" "A", 3, "truncated before ASCII"},
-		{"\xf0\x9f\x98", 3, "truncated 4-byte"},
-		{"\xed\xa0\x80", 3, "high surrogate U+D800"},
-		{"\xed\xbf\xbf", 3, "low surrogate U+DFFF"},
-		{"\xf4\x90\x80\x80", 4, "U+110000"},
-		{"\xf5\x80\x80\x80", 4, "lead byte F5"},
-		{"\xff", 1, "byte FF"},
-		{"\xfe", 1, "byte FE"},
-		{"\x80", 1, "stray continuation"},
-		{"a\xbf" "b", 3, "stray continuation inside"},
-		{"\xc3\xa0\x80", 3, "continuation after a full character"},
-		{"a\0b", 3, "NUL inside"},
-		{"\0", 1, "NUL alone"},
+	    {"\xc0\x80", 2, "overlong NUL"},
+	    {"\xc1\xbf", 2, "overlong 2-byte"},
+	    {"\xe0\x80\xaf", 3, "overlong 3-byte"},
+	    {"\xe0\x9f\xbf", 3, "overlong 3-byte, top"},
+	    {"\xf0\x80\x80\xaf", 4, "overlong 4-byte"},
+	    {"\xf0\x8f\xbf\xbf", 4, "overlong 4-byte, top"},
+	    {"Nguy\xe1\xbb", 6, "truncated at the end"},
+	    {"\xc3", 1, "lone lead byte"},
+	    {"\xe1\xbb"
+	     "A",
+	     3, "truncated before ASCII"},
+	    {"\xf0\x9f\x98", 3, "truncated 4-byte"},
+	    {"\xed\xa0\x80", 3, "high surrogate U+D800"},
+	    {"\xed\xbf\xbf", 3, "low surrogate U+DFFF"},
+	    {"\xf4\x90\x80\x80", 4, "U+110000"},
+	    {"\xf5\x80\x80\x80", 4, "lead byte F5"},
+	    {"\xff", 1, "byte FF"},
+	    {"\xfe", 1, "byte FE"},
+	    {"\x80", 1, "stray continuation"},
+	    {"a\xbf"
+	     "b",
+	     3, "stray continuation inside"},
+	    {"\xc3\xa0\x80", 3, "continuation after a full character"},
+	    {"a\0b", 3, "NUL inside"},
+	    {"\0", 1, "NUL alone"},
 	};
 	size_t i;
 	(void)state;
@@ -145,19 +152,19 @@ static void test_utf8_rejects_malformed(void **state)
 static void test_utf8_accepts_wellformed(void **state)
 {
 	static const char *const good[] = {
-		"",
-		"Nguyễn Thị Hồng",
-		"Nguye\xcc\x82\xcc\x83n",
-		"\x7f",
-		"\xc2\x80",         /* U+0080 */
-		"\xdf\xbf",         /* U+07FF */
-		"\xe0\xa0\x80",     /* U+0800 */
-		"\xed\x9f\xbf",     /* U+D7FF, just below the surrogates */
-		"\xee\x80\x80",     /* U+E000, just above them */
-		"\xef\xbf\xbf",     /* U+FFFF */
-		"\xf0\x90\x80\x80", /* U+10000 */
-		"\xf0\x9f\x98\x80", /* an emoji */
-		"\xf4\x8f\xbf\xbf", /* U+10FFFF */
+	    "",
+	    "Nguyễn Thị Hồng",
+	    "Nguye\xcc\x82\xcc\x83n",
+	    "\x7f",
+	    "\xc2\x80",		/* U+0080 */
+	    "\xdf\xbf",		/* U+07FF */
+	    "\xe0\xa0\x80",	/* U+0800 */
+	    "\xed\x9f\xbf",	/* U+D7FF, just below the surrogates */
+	    "\xee\x80\x80",	/* U+E000, just above them */
+	    "\xef\xbf\xbf",	/* U+FFFF */
+	    "\xf0\x90\x80\x80", /* U+10000 */
+	    "\xf0\x9f\x98\x80", /* an emoji */
+	    "\xf4\x8f\xbf\xbf", /* U+10FFFF */
 	};
 	size_t i;
 	(void)state;
@@ -200,7 +207,9 @@ static void test_nfc_keeps_nfc_and_tone_placement(void **state)
 	/* text_nfc does not move tones: both spellings stay as typed */
 	assert_nfc("Hòa", "Hòa");
 	assert_nfc("Hoà", "Hoà");
-	assert_nfc("Ho\xcc\x80" "a", "Hòa");
+	assert_nfc("Ho\xcc\x80"
+		   "a",
+		   "Hòa");
 	assert_nfc("Hoa\xcc\x80", "Hoà");
 	/* outside the fast path: singletons are replaced, other scripts kept */
 	assert_nfc("\xe2\x84\xa6", "\xce\xa9"); /* OHM SIGN -> OMEGA */
@@ -213,8 +222,16 @@ static void test_nfc_keeps_nfc_and_tone_placement(void **state)
 static void test_canon_tone_placement_equal(void **state)
 {
 	static const char *const hoa[] = {
-		"hoà", "hòa", "Hoà", "Hòa", "HOÀ", "HÒA", "Hoa\xcc\x80",
-		"Ho\xcc\x80" "a", "HOA\xcc\x80",
+	    "hoà",
+	    "hòa",
+	    "Hoà",
+	    "Hòa",
+	    "HOÀ",
+	    "HÒA",
+	    "Hoa\xcc\x80",
+	    "Ho\xcc\x80"
+	    "a",
+	    "HOA\xcc\x80",
 	};
 	size_t i;
 	(void)state;
@@ -225,7 +242,9 @@ static void test_canon_tone_placement_equal(void **state)
 	assert_canon("Thuý", "thuý");
 	assert_canon("thu\xcc\x89y", "thuỷ");
 	assert_canon("khỏe", "khoẻ");
-	assert_canon("kho\xcc\x89" "e", "khoẻ");
+	assert_canon("kho\xcc\x89"
+		     "e",
+		     "khoẻ");
 	assert_canon("Ủy ban", "uỷ ban");
 	assert_canon("Uỷ ban", "uỷ ban");
 	assert_canon("Hòa Bình", "hoà bình");
@@ -270,7 +289,8 @@ static void test_canon_rule_cases(void **state)
 	assert_canon("", "");
 	/* NFC output, idempotent */
 	{
-		char *a = canon("Nguye\xcc\x82\xcc\x83n Tho\xcc\xa3 Ho\xcc\x80" "a");
+		char *a = canon("Nguye\xcc\x82\xcc\x83n Tho\xcc\xa3 Ho\xcc\x80"
+				"a");
 		char *b;
 		assert_non_null(a);
 		assert_string_equal(a, "nguyễn thọ hoà");
@@ -329,8 +349,17 @@ static void test_fold_bounds(void **state)
 	assert_int_equal(out[0], 'x');
 	assert_int_equal(text_fold("abc", 3, out, 1), 0);
 	assert_string_equal(out, "");
+	/* TEXT_FOLD_MAX is enough even where folding lengthens text */
+	{
+		char big[TEXT_FOLD_MAX(6)];
+		n = text_fold("\xc8\xba한", 5, big, TEXT_FOLD_MAX(5));
+		assert_string_equal(big, "\xe2\xb1\xa5한"); /* Ⱥ -> ⱥ */
+		assert_int_equal(n, 6);
+	}
 	/* a malformed byte is dropped, the rest folded */
-	n = text_fold("A\xff" "B", 3, out, sizeof(out));
+	n = text_fold("A\xff"
+		      "B",
+		      3, out, sizeof(out));
 	assert_string_equal(out, "ab");
 	assert_int_equal(n, 2);
 }
@@ -338,20 +367,20 @@ static void test_fold_bounds(void **state)
 /* ---- text_collate_key ---- */
 
 static const char *const chain_nfc[] = {
-	"Lê An", "Lê Àn", "Trần Văn An", "Phạm Anh", "Hà Ân", "Nguyễn Bình",
-	"Đỗ Thị Đào", "Hồ Em",
+    "Lê An", "Lê Àn",	    "Trần Văn An", "Phạm Anh",
+    "Hà Ân", "Nguyễn Bình", "Đỗ Thị Đào",  "Hồ Em",
 };
 
 static const char *const chain_nfd[] = {
-	"Le\xcc\x82 An",
-	"Le\xcc\x82 A\xcc\x80n",
-	"Tra\xcc\x82\xcc\x80n Va\xcc\x86n An",
-	"Pha\xcc\xa3m Anh",
-	"Ha\xcc\x80 A\xcc\x82n",
-	"Nguye\xcc\x82\xcc\x83n Bi\xcc\x80nh",
-	"\xc4\x90o\xcc\x82\xcc\x83 Thi\xcc\xa3 \xc4\x90"
-	"a\xcc\x80o",
-	"Ho\xcc\x82\xcc\x80 Em",
+    "Le\xcc\x82 An",
+    "Le\xcc\x82 A\xcc\x80n",
+    "Tra\xcc\x82\xcc\x80n Va\xcc\x86n An",
+    "Pha\xcc\xa3m Anh",
+    "Ha\xcc\x80 A\xcc\x82n",
+    "Nguye\xcc\x82\xcc\x83n Bi\xcc\x80nh",
+    "\xc4\x90o\xcc\x82\xcc\x83 Thi\xcc\xa3 \xc4\x90"
+    "a\xcc\x80o",
+    "Ho\xcc\x82\xcc\x80 Em",
 };
 
 static void test_collate_spec_chain(void **state)
@@ -369,8 +398,8 @@ static void test_collate_shorter_part_first(void **state)
 {
 	static const char *const a[] = {"Nguyễn Thị Hà", "Nguyễn Thị Mỹ Hà"};
 	static const char *const b[] = {
-		"Nguye\xcc\x82\xcc\x83n Thi\xcc\xa3 Ha\xcc\x80",
-		"Nguye\xcc\x82\xcc\x83n Thi\xcc\xa3 My\xcc\x83 Ha\xcc\x80",
+	    "Nguye\xcc\x82\xcc\x83n Thi\xcc\xa3 Ha\xcc\x80",
+	    "Nguye\xcc\x82\xcc\x83n Thi\xcc\xa3 My\xcc\x83 Ha\xcc\x80",
 	};
 	static const char *const c[] = {"Lê An", "Lê Anh", "Lê Văn Anh",
 					"Lê Văn Minh Anh", "Lê Vănh Anh"};
@@ -386,12 +415,12 @@ static void test_collate_shorter_part_first(void **state)
 static void test_collate_tones(void **state)
 {
 	/* none, huyền, hỏi, ngã, sắc, nặng */
-	static const char *const ha[] = {"Lê Ha", "Lê Hà", "Lê Hả", "Lê Hã",
-					 "Lê Há", "Lê Hạ"};
+	static const char *const ha[] = {"Lê Ha", "Lê Hà", "Lê Hả",
+					 "Lê Hã", "Lê Há", "Lê Hạ"};
 	static const char *const ha_nfd[] = {
-		"Le\xcc\x82 Ha",	 "Le\xcc\x82 Ha\xcc\x80",
-		"Le\xcc\x82 Ha\xcc\x89", "Le\xcc\x82 Ha\xcc\x83",
-		"Le\xcc\x82 Ha\xcc\x81", "Le\xcc\x82 Ha\xcc\xa3",
+	    "Le\xcc\x82 Ha",	     "Le\xcc\x82 Ha\xcc\x80",
+	    "Le\xcc\x82 Ha\xcc\x89", "Le\xcc\x82 Ha\xcc\x83",
+	    "Le\xcc\x82 Ha\xcc\x81", "Le\xcc\x82 Ha\xcc\xa3",
 	};
 	/* letters first: every tone of "a" before any "ă" */
 	static const char *const letters_first[] = {"Lê Hạ", "Lê Hạc", "Lê Hă"};
@@ -434,14 +463,14 @@ static void test_collate_one_word_and_spaces(void **state)
 static void test_collate_alphabet(void **state)
 {
 	static const char *const abc[] = {
-		"a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g",
-		"h", "i", "j", "k", "l", "m", "n", "o", "ô", "ơ", "p",
-		"q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
+	    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g",
+	    "h", "i", "j", "k", "l", "m", "n", "o", "ô", "ơ", "p",
+	    "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
 	};
 	static const char *const upper[] = {
-		"A", "Ă", "Â", "B", "C", "D", "Đ", "E", "Ê", "F", "G",
-		"H", "I", "J", "K", "L", "M", "N", "O", "Ô", "Ơ", "P",
-		"Q", "R", "S", "T", "U", "Ư", "V", "W", "X", "Y", "Z",
+	    "A", "Ă", "Â", "B", "C", "D", "Đ", "E", "Ê", "F", "G",
+	    "H", "I", "J", "K", "L", "M", "N", "O", "Ô", "Ơ", "P",
+	    "Q", "R", "S", "T", "U", "Ư", "V", "W", "X", "Y", "Z",
 	};
 	size_t i;
 	(void)state;
@@ -459,10 +488,10 @@ static void test_collate_non_letters(void **state)
 {
 	/* non-letters before letters, by code point; ' < digits */
 	static const char *const chain[] = {
-		"Nguyễn Thị H'Quý", "Nguyễn Thị H1", "Nguyễn Thị H2",
-		"Nguyễn Thị H한",    "Nguyễn Thị Hạnh", "Nguyễn Thị Hằng",
-		"Nguyễn Thị Hậu",   "Nguyễn Thị Hiền", "Nguyễn Thị Hoa",
-		"Nguyễn Thị Hòa",   "Nguyễn Thị Minh Hoài", "Nguyễn Thị Huệ",
+	    "Nguyễn Thị H'Quý", "Nguyễn Thị H1",	"Nguyễn Thị H2",
+	    "Nguyễn Thị H한",	"Nguyễn Thị Hạnh",	"Nguyễn Thị Hằng",
+	    "Nguyễn Thị Hậu",	"Nguyễn Thị Hiền",	"Nguyễn Thị Hoa",
+	    "Nguyễn Thị Hòa",	"Nguyễn Thị Minh Hoài", "Nguyễn Thị Huệ",
 	};
 	struct key k1, k2;
 	(void)state;
@@ -482,12 +511,12 @@ static void test_collate_non_letters(void **state)
 static void test_collate_buffer_bounds(void **state)
 {
 	static const char *const odd[] = {
-		"Nguyễn Thị Hồng",
-		"!!!!!!!!!!",
-		"\xce\x90\xce\x90\xce\x90",  /* U+0390, 3 code points each */
-		"\xe1\xbe\x82\xe1\xbe\x82", /* U+1F82, 4 code points each */
-		"\xcc\x80\xcc\x81 a\xcc\x88\xcc\x84",
-		"ǖǖ ǖ ǖǖ",
+	    "Nguyễn Thị Hồng",
+	    "!!!!!!!!!!",
+	    "\xce\x90\xce\x90\xce\x90", /* U+0390, 3 code points each */
+	    "\xe1\xbe\x82\xe1\xbe\x82", /* U+1F82, 4 code points each */
+	    "\xcc\x80\xcc\x81 a\xcc\x88\xcc\x84",
+	    "ǖǖ ǖ ǖǖ",
 	};
 	uint8_t b[TEXT_COLLATE_KEY_MAX(64)];
 	size_t i, n, len;
@@ -527,7 +556,6 @@ static void test_collate_long_name(void **state)
 	assert_true(memcmp(ka, kc, na < nc ? na : nc) < 0);
 }
 
-
 /* ---- whole-range and random checks ---- */
 
 static size_t put_utf8(char *dst, int32_t cp)
@@ -565,8 +593,9 @@ static void test_nfc_nfd_agree_on_every_latin_letter(void **state)
 			n2 = text_fold((char *)nfd, strlen((char *)nfd), f2,
 				       sizeof(f2));
 			if (n1 != n2 || strcmp(f1, f2) != 0)
-				fail_msg("fold of U+%04X: NFC \"%s\", NFD \"%s\"",
-					 (unsigned)cp, f1, f2);
+				fail_msg(
+				    "fold of U+%04X: NFC \"%s\", NFD \"%s\"",
+				    (unsigned)cp, f1, f2);
 			n1 = text_collate_key(in, n, k1, sizeof(k1));
 			n2 = text_collate_key((char *)nfd, strlen((char *)nfd),
 					      k2, sizeof(k2));
@@ -595,9 +624,9 @@ static int ref_valid(const char *s, size_t len)
 	utf8proc_ssize_t i = 0;
 	while ((size_t)i < len) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t n = utf8proc_iterate(
-			(const utf8proc_uint8_t *)s + i,
-			(utf8proc_ssize_t)len - i, &cp);
+		utf8proc_ssize_t n =
+		    utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+				     (utf8proc_ssize_t)len - i, &cp);
 		if (n <= 0 || cp <= 0)
 			return 0;
 		i += n;
@@ -609,13 +638,49 @@ static void test_random_strings(void **state)
 {
 	/* pieces that make malformed and tricky text likely */
 	static const char *const piece[] = {
-		"a", "A", "o", "u", "y", "đ", "Đ", " ", "\t", "\xc2\xa0", "'",
-		"1", "ă", "ư", "ơ", "ệ", "Ỹ", "\xcc\x80", "\xcc\x81",
-		"\xcc\x82", "\xcc\x83", "\xcc\x86", "\xcc\x89", "\xcc\x9b",
-		"\xcc\xa3", "\xcc\x88", "\xe1\x84\x92", "\xe1\x85\xa1", "한",
-		"Ω", "\xe2\x84\xa6", "\xf0\x9f\x98\x80", "\x80", "\xc0",
-		"\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe1\xbb", "\0", "\xff",
-		"ǖ", "\xce\x90", "ß", "İ",
+	    "a",
+	    "A",
+	    "o",
+	    "u",
+	    "y",
+	    "đ",
+	    "Đ",
+	    " ",
+	    "\t",
+	    "\xc2\xa0",
+	    "'",
+	    "1",
+	    "ă",
+	    "ư",
+	    "ơ",
+	    "ệ",
+	    "Ỹ",
+	    "\xcc\x80",
+	    "\xcc\x81",
+	    "\xcc\x82",
+	    "\xcc\x83",
+	    "\xcc\x86",
+	    "\xcc\x89",
+	    "\xcc\x9b",
+	    "\xcc\xa3",
+	    "\xcc\x88",
+	    "\xe1\x84\x92",
+	    "\xe1\x85\xa1",
+	    "한",
+	    "Ω",
+	    "\xe2\x84\xa6",
+	    "\xf0\x9f\x98\x80",
+	    "\x80",
+	    "\xc0",
+	    "\xed\xa0\x80",
+	    "\xf4\x90\x80\x80",
+	    "\xe1\xbb",
+	    "\0",
+	    "\xff",
+	    "ǖ",
+	    "\xce\x90",
+	    "ß",
+	    "İ",
 	};
 	const size_t npiece = sizeof(piece) / sizeof(piece[0]);
 	uint32_t seed = 12345;
@@ -660,7 +725,8 @@ static void test_random_strings(void **state)
 			char hex[800];
 			size_t h;
 			for (h = 0; h < n && h < 256; h++)
-				snprintf(hex + 3 * h, 4, "%02x ", (uint8_t)in[h]);
+				snprintf(hex + 3 * h, 4, "%02x ",
+					 (uint8_t)in[h]);
 			fail_msg("key of %s differs from its NFC's", hex);
 		}
 		c1 = text_canon(in, n);
@@ -680,24 +746,24 @@ static void test_random_strings(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_utf8_rejects_malformed),
-		cmocka_unit_test(test_utf8_accepts_wellformed),
-		cmocka_unit_test(test_nfc_composes_nfd_names),
-		cmocka_unit_test(test_nfc_keeps_nfc_and_tone_placement),
-		cmocka_unit_test(test_canon_tone_placement_equal),
-		cmocka_unit_test(test_canon_rule_cases),
-		cmocka_unit_test(test_fold_names),
-		cmocka_unit_test(test_fold_bounds),
-		cmocka_unit_test(test_collate_spec_chain),
-		cmocka_unit_test(test_collate_shorter_part_first),
-		cmocka_unit_test(test_collate_tones),
-		cmocka_unit_test(test_collate_one_word_and_spaces),
-		cmocka_unit_test(test_collate_alphabet),
-		cmocka_unit_test(test_collate_non_letters),
-		cmocka_unit_test(test_collate_buffer_bounds),
-		cmocka_unit_test(test_collate_long_name),
-		cmocka_unit_test(test_nfc_nfd_agree_on_every_latin_letter),
-		cmocka_unit_test(test_random_strings),
+	    cmocka_unit_test(test_utf8_rejects_malformed),
+	    cmocka_unit_test(test_utf8_accepts_wellformed),
+	    cmocka_unit_test(test_nfc_composes_nfd_names),
+	    cmocka_unit_test(test_nfc_keeps_nfc_and_tone_placement),
+	    cmocka_unit_test(test_canon_tone_placement_equal),
+	    cmocka_unit_test(test_canon_rule_cases),
+	    cmocka_unit_test(test_fold_names),
+	    cmocka_unit_test(test_fold_bounds),
+	    cmocka_unit_test(test_collate_spec_chain),
+	    cmocka_unit_test(test_collate_shorter_part_first),
+	    cmocka_unit_test(test_collate_tones),
+	    cmocka_unit_test(test_collate_one_word_and_spaces),
+	    cmocka_unit_test(test_collate_alphabet),
+	    cmocka_unit_test(test_collate_non_letters),
+	    cmocka_unit_test(test_collate_buffer_bounds),
+	    cmocka_unit_test(test_collate_long_name),
+	    cmocka_unit_test(test_nfc_nfd_agree_on_every_latin_letter),
+	    cmocka_unit_test(test_random_strings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
