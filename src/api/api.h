@@ -10,9 +10,23 @@
 #include "http/http.h"
 #include "model/registry.h"
 
-/* The route table served by `hoso serve`. */
-extern const struct http_route api_routes[];
-extern const size_t api_n_routes;
+/* Routes come in groups, one per feature, each in its own file so that
+ * features grow without touching each other's tables; api_all_routes()
+ * joins them into the one table `hoso serve` and OpenAPI use. To add a
+ * group: define the array and its count in your file, declare them here,
+ * and add a row to the groups in src/api/routes.c. */
+extern const struct http_route api_routes_core[];     /* handlers.c */
+extern const size_t api_n_routes_core;
+extern const struct http_route api_routes_member[];   /* lifecycle.c */
+extern const size_t api_n_routes_member;
+extern const struct http_route api_routes_org[];      /* orgops.c */
+extern const size_t api_n_routes_org;
+extern const struct http_route api_routes_party[];    /* party.c */
+extern const size_t api_n_routes_party;
+extern const struct http_route api_routes_web[];      /* web.c */
+extern const size_t api_n_routes_web;
+/* Every route; built once, never freed. */
+const struct http_route *api_all_routes(size_t *n);
 
 /* Appends the OpenAPI 3.1 document describing routes to out. */
 int api_openapi_json(const struct http_route *routes, size_t n,

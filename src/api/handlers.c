@@ -368,7 +368,7 @@ static int h_audit(struct http_request *req)
  * black-box test (tests/blackbox/api.py) fails when a route is not called.
  */
 #define V1 "/api/v1"
-const struct http_route api_routes[] = {
+const struct http_route api_routes_core[] = {
 	{"GET", "/healthz", h_healthz, PERM_PUBLIC, 0, 0, SCOPE_NONE, NULL,
 	 NULL, NULL, NULL, "Liveness check", "Health"},
 	{"GET", V1 "/openapi.json", h_openapi, PERM_PUBLIC, 0, 0, SCOPE_NONE,
@@ -419,4 +419,5 @@ const struct http_route api_routes[] = {
 	{"GET", V1 "/audit", h_audit, PERM_ADMIN, 0, 0, SCOPE_NONE, "limit:int",
 	 NULL, NULL, NULL, "The newest audit entries", "Audit"},
 };
-const size_t api_n_routes = sizeof(api_routes) / sizeof(api_routes[0]);
+const size_t api_n_routes_core =
+	sizeof(api_routes_core) / sizeof(api_routes_core[0]);

@@ -19,6 +19,34 @@ struct cli_command {
 	const char *help_en;
 };
 
+/* Commands come in groups, one per feature, each in its own file so that
+ * features grow without touching each other's tables (main.c joins them;
+ * to add a group, declare it here and list it in main.c's groups). */
+extern const struct cli_command cli_commands_member[]; /* cmds_member.c */
+extern const size_t cli_n_commands_member;
+extern const struct cli_command cli_commands_org[];    /* cmds_org.c */
+extern const size_t cli_n_commands_org;
+extern const struct cli_command cli_commands_party[];  /* cmds_party.c */
+extern const size_t cli_n_commands_party;
+extern const struct cli_command cli_commands_admin[];  /* cmds_admin.c */
+extern const size_t cli_n_commands_admin;
+
+/* An operation of `hoso op NAME ...` (and of `batch` lines ["op", NAME,
+ * ...]): argv[0] is "op", argv[1] the name. It appends its JSON result to
+ * out, or returns -1 with err. */
+struct cli_op {
+	const char *name;
+	int (*fn)(struct registry *r, int argc, char **argv,
+		  struct strbuf *out, struct hoso_error *err);
+	const char *usage;
+	const char *help_vi;
+	const char *help_en;
+};
+extern const struct cli_op cli_ops_member[]; /* op_member.c */
+extern const size_t cli_n_ops_member;
+extern const struct cli_op cli_ops_org[];    /* op_org.c */
+extern const size_t cli_n_ops_org;
+
 /* The store to open: --db, else $HOSO_DB, else ./hoso.db. */
 const char *cli_db_uri(void);
 /* Prints err's message and returns the exit status for it. */

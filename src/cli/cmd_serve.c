@@ -89,8 +89,7 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	cfg.host = host;
 	cfg.port = port;
-	cfg.routes = api_routes;
-	cfg.n_routes = api_n_routes;
+	cfg.routes = api_all_routes(&cfg.n_routes);
 	cfg.reg = r;
 	cfg.quiet = getenv("HOSO_NO_ACCESS_LOG") != NULL;
 	srv = http_server_start(&cfg, &err);

@@ -190,7 +190,7 @@ static int cmd_backup(int argc, char **argv)
 
 static int cmd_help(int argc, char **argv);
 
-static const struct cli_command commands[] = {
+static const struct cli_command cli_commands_core[] = {
 	/* To add a command: write int cmd_x(int argc, char **argv) (argv[0]
 	 * is the command's name), then add a row here with its help line. */
 	{"init", cmd_init, "init", "tạo kho dữ liệu trống", "create an empty store"},
@@ -231,6 +231,24 @@ static const struct cli_command commands[] = {
 	{"help", cmd_help, "help", "hướng dẫn", "this help"},
 };
 
+static const struct {
+	const struct cli_command *cmds;
+	const size_t *n;
+} groups[] = {
+	{cli_commands_core, NULL},
+	{cli_commands_member, &cli_n_commands_member},
+	{cli_commands_org, &cli_n_commands_org},
+	{cli_commands_party, &cli_n_commands_party},
+	{cli_commands_admin, &cli_n_commands_admin},
+};
+
+static size_t group_size(size_t i)
+{
+	if (!groups[i].n)
+		return sizeof(cli_commands_core) / sizeof(cli_commands_core[0]);
+	return *groups[i].n;
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	printf("%s\n\n", TR("hoso — hồ sơ đảng viên và tổ chức đảng",
@@ -239,9 +257,11 @@ static int cmd_help(int argc, char **argv)
 			  "Usage: hoso [--db STORE] [--lang vi|en] [--quiet] COMMAND ..."));
 	printf("%s\n\n", TR("Kho mặc định: $HOSO_DB, hoặc ./hoso.db",
 			    "Default store: $HOSO_DB, else ./hoso.db"));
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		printf("  %-56s %s\n", commands[i].usage,
-		       TR(commands[i].help_vi, commands[i].help_en));
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+		for (size_t i = 0; i < group_size(g); i++)
+			printf("  %-56s %s\n", groups[g].cmds[i].usage,
+			       TR(groups[g].cmds[i].help_vi,
+				  groups[g].cmds[i].help_en));
 	printf("\n%s\n", TR("Mã thoát: 0 xong; 1 dữ liệu bị từ chối; 2 sai cú pháp; 3 không tìm thấy",
 			    "Exit status: 0 done; 1 data rejected; 2 bad usage; 3 not found"));
 	return 0;
@@ -249,9 +269,10 @@ static int cmd_help(int argc, char **argv)
 
 static const struct cli_command *cli_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+		for (size_t i = 0; i < group_size(g); i++)
+			if (!strcmp(groups[g].cmds[i].name, name))
+				return &groups[g].cmds[i];
 	return NULL;
 }
 

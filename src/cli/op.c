@@ -6,18 +6,14 @@
 #include "cli/cli.h"
 #include "core/banned.h"
 
-int cli_run_op(struct registry *r, int argc, char **argv, struct strbuf *out,
-	       struct hoso_error *err)
+static int op_transfer(struct registry *r, int argc, char **argv,
+		       struct strbuf *out, struct hoso_error *err)
 {
 	const char *member = NULL, *to = NULL, *effective = NULL;
 	struct op_meta meta = {.actor = getenv("USER") ? getenv("USER") : "cli",
 			       .source = "cli"};
 	int64_t mid, oid, seq;
 	int32_t day = day_today();
-	if (argc < 2 || strcmp(argv[1], "transfer"))
-		return hoso_err(err, HOSO_EUSAGE, "%s",
-				TR("nghiệp vụ hỗ trợ: transfer",
-				   "supported operations: transfer"));
 	for (int i = 2; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(argv[i], "--to") && v) {
@@ -73,12 +69,72 @@ int cli_run_op(struct registry *r, int argc, char **argv, struct strbuf *out,
 	return 0;
 }
 
+static const struct cli_op cli_ops_core[] = {
+	{"transfer", op_transfer,
+	 "op transfer MEMBER --to CELL [--effective D] [--reason R]",
+	 "chuyển sinh hoạt sang chi bộ khác từ ngày D",
+	 "move a member to another cell from day D"},
+};
+
+struct cli_op_group {
+	const struct cli_op *ops;
+	size_t n;
+};
+
+static const struct cli_op_group *op_groups(size_t *n)
+{
+	static struct cli_op_group g[3];
+	g[0].ops = cli_ops_core;
+	g[0].n = sizeof(cli_ops_core) / sizeof(cli_ops_core[0]);
+	g[1].ops = cli_ops_member;
+	g[1].n = cli_n_ops_member;
+	g[2].ops = cli_ops_org;
+	g[2].n = cli_n_ops_org;
+	*n = 3;
+	return g;
+}
+
+static void op_help(void)
+{
+	size_t ng;
+	const struct cli_op_group *g = op_groups(&ng);
+	fprintf(stderr, "%s\n", TR("Các nghiệp vụ:", "Operations:"));
+	for (size_t i = 0; i < ng; i++)
+		for (size_t j = 0; j < g[i].n; j++)
+			fprintf(stderr, "  hoso %-60s %s\n", g[i].ops[j].usage,
+				TR(g[i].ops[j].help_vi, g[i].ops[j].help_en));
+}
+
+int cli_run_op(struct registry *r, int argc, char **argv, struct strbuf *out,
+	       struct hoso_error *err)
+{
+	size_t ng;
+	const struct cli_op_group *g = op_groups(&ng);
+	if (argc < 2)
+		return hoso_err(err, HOSO_EUSAGE, "%s",
+				TR("thiếu tên nghiệp vụ (xem: hoso op help)",
+				   "missing the operation's name (see: hoso op help)"));
+	for (size_t i = 0; i < ng; i++)
+		for (size_t j = 0; j < g[i].n; j++)
+			if (!strcmp(g[i].ops[j].name, argv[1]))
+				return g[i].ops[j].fn(r, argc, argv, out, err);
+	return hoso_err(err, HOSO_EUSAGE,
+			TR("nghiệp vụ không rõ: %s (xem: hoso op help)",
+			   "unknown operation: %s (see: hoso op help)"),
+			argv[1]);
+}
+
 int cmd_op(int argc, char **argv)
 {
 	struct hoso_error err = {0};
-	struct registry *r = registry_open(cli_db_uri(), 0, &err);
+	struct registry *r;
 	struct strbuf out;
 	int rc = 0, json = 0;
+	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) {
+		op_help();
+		return argc < 2 ? 2 : 0;
+	}
+	r = registry_open(cli_db_uri(), 0, &err);
 	if (!r)
 		return cli_fail(&err);
 	for (int i = 0; i < argc; i++)

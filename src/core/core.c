@@ -321,6 +321,17 @@ int32_t day_today(void)
 	return (int32_t)((ts.tv_sec + 7 * 3600) / 86400);
 }
 
+void timestamp_now(char out[64])
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(out, 64, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+}
+
 int day_weekday(int32_t day)
 {
 	/* 1970-01-01 was a Thursday (3). */

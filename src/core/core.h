@@ -91,6 +91,8 @@ int full_months(int32_t a, int32_t d);
 /* The day n years after a (29 Feb -> 1 Mar in common years). */
 int32_t day_add_years(int32_t a, int n);
 int32_t day_today(void);
+/* Now as ISO 8601 UTC with milliseconds, "2026-11-29T07:34:41.123Z". */
+void timestamp_now(char out[64]);
 /* Day of week, 0 = Monday .. 6 = Sunday. */
 int day_weekday(int32_t day);
 

@@ -47,39 +47,71 @@ static int exec_quiet(struct db *db, const char *sql, struct hoso_error *err)
 	return 0;
 }
 
-static int get_user_version(struct db *db)
+/* The version a module's schema has reached (0: none yet). */
+static int module_version(struct db *db, const char *module, int *out,
+			  struct hoso_error *err)
 {
 	sqlite3_stmt *st;
-	int v = -1;
-	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL))
-		return -1;
+	*out = 0;
+	if (sqlite3_prepare_v2(db->h,
+			       "SELECT version FROM schema_migrations"
+			       " WHERE module = ?",
+			       -1, &st, NULL))
+		return sqlite_err(db, err, "schema_migrations");
+	sqlite3_bind_text(st, 1, module, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
+		*out = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	return v;
+	return 0;
 }
 
+static int set_module_version(struct db *db, const char *module, int v,
+			      struct hoso_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(db->h,
+			       "INSERT INTO schema_migrations(module, version)"
+			       " VALUES (?, ?) ON CONFLICT(module)"
+			       " DO UPDATE SET version = excluded.version",
+			       -1, &st, NULL))
+		return sqlite_err(db, err, "schema_migrations");
+	sqlite3_bind_text(st, 1, module, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, v);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlite_err(db, err, "migrate");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Applies every module's pending steps, each step in its own transaction
+ * with the version it reaches. */
 static int migrate(struct db *db, struct hoso_error *err)
 {
-	int v = get_user_version(db);
-	if (v < 0)
-		return sqlite_err(db, err, "user_version");
-	if (v > db_migration_count)
-		return hoso_err(err, HOSO_EIO,
-				TR("kho dữ liệu được tạo bởi phiên bản hoso mới hơn (lược đồ %d > %d)",
-				   "the store was made by a newer hoso (schema %d > %d)"),
-				v, db_migration_count);
-	for (; v < db_migration_count; v++) {
-		char pragma[64];
-		if (exec_quiet(db, "BEGIN IMMEDIATE", err))
+	if (exec_quiet(db,
+		       "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		       " module TEXT PRIMARY KEY, version INTEGER NOT NULL)",
+		       err))
+		return -1;
+	for (size_t m = 0; m < db_n_migration_sets; m++) {
+		const struct db_migration_set *set = &db_migration_sets[m];
+		size_t n = db_migration_set_size(set);
+		int v;
+		if (module_version(db, set->module, &v, err))
 			return -1;
-		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
-			 v + 1);
-		if (exec_quiet(db, db_migrations[v], err) ||
-		    exec_quiet(db, pragma, err) ||
-		    exec_quiet(db, "COMMIT", err)) {
-			exec_quiet(db, "ROLLBACK", NULL);
-			return -1;
+		if ((size_t)v > n)
+			return hoso_err(err, HOSO_EIO,
+					TR("kho dữ liệu được tạo bởi phiên bản hoso mới hơn (%s: lược đồ %d > %zu)",
+					   "the store was made by a newer hoso (%s: schema %d > %zu)"),
+					set->module, v, n);
+		for (; (size_t)v < n; v++) {
+			if (exec_quiet(db, "BEGIN IMMEDIATE", err))
+				return -1;
+			if (exec_quiet(db, set->steps[v], err) ||
+			    set_module_version(db, set->module, v + 1, err) ||
+			    exec_quiet(db, "COMMIT", err)) {
+				exec_quiet(db, "ROLLBACK", NULL);
+				return -1;
+			}
 		}
 	}
 	return 0;
@@ -150,7 +182,9 @@ void db_close(struct db *db)
 
 int db_schema_version(struct db *db)
 {
-	return get_user_version(db);
+	int v = -1;
+	module_version(db, "core", &v, NULL);
+	return v;
 }
 
 int db_exec(struct db *db, const char *sql, struct hoso_error *err)

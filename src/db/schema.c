@@ -1,12 +1,17 @@
 /* schema: the versioned migrations of the store, applied in order at open.
- * A migration is never edited once released; a change is a new entry. */
+ * Each feature has its own ordered list (a "module"), so features add
+ * tables without renumbering each other's steps; the store records the
+ * version reached by each module. A step is never edited once released; a
+ * change is a new step. Write SQL that SQLite and PostgreSQL both accept:
+ * ? parameters, no date functions (bind timestamps from C), INTEGER
+ * PRIMARY KEY for generated ids (the PostgreSQL backend maps it). */
 #include <stddef.h>
 
 #include "db/schema.h"
 
 /* The SQL below is the dialect common to SQLite and PostgreSQL. Dates are
  * ISO 'YYYY-MM-DD' text, NULL for "since ever" / "still" / unknown. */
-const char *const db_migrations[] = {
+static const char *const core_steps[] = {
 	/* 1: the registry core */
 	"CREATE TABLE org_versions ("
 	" id INTEGER NOT NULL,"
@@ -54,7 +59,10 @@ const char *const db_migrations[] = {
 	"CREATE UNIQUE INDEX members_card ON members(card_no);"
 	"CREATE INDEX placements_member ON placements(member_id, valid_from);"
 	"CREATE INDEX placements_org ON placements(org_id);",
-	/* 2: accounts, grants, sessions, API tokens, login throttling and the
+};
+
+static const char *const auth_steps[] = {
+	/* 1: accounts, grants, sessions, API tokens, login throttling and the
 	 * hash-chained audit log (src/auth). Names carry auth_ / audit_. */
 	"CREATE TABLE auth_users ("
 	" id INTEGER PRIMARY KEY,"
@@ -96,8 +104,23 @@ const char *const db_migrations[] = {
 	" prev_hash TEXT NOT NULL,"
 	" hash TEXT NOT NULL);",
 };
-const int db_migration_count =
-	(int)(sizeof(db_migrations) / sizeof(db_migrations[0]));
+#define STEPS(a) (a), sizeof(a) / sizeof((a)[0])
+const struct db_migration_set db_migration_sets[] = {
+	/* module, steps, count: core first, then in dependency order */
+	{"core", STEPS(core_steps), NULL},
+	{"auth", STEPS(auth_steps), NULL},
+	{"member", db_steps_member, 0, &db_n_steps_member},
+	{"org", db_steps_org, 0, &db_n_steps_org},
+	{"party", db_steps_party, 0, &db_n_steps_party},
+	{"changelog", db_steps_changelog, 0, &db_n_steps_changelog},
+};
+const size_t db_n_migration_sets =
+	sizeof(db_migration_sets) / sizeof(db_migration_sets[0]);
+
+size_t db_migration_set_size(const struct db_migration_set *m)
+{
+	return m->n_ext ? *m->n_ext : m->n;
+}
 
 /* The indexes of the registry tables, which a bulk import drops and builds
  * again after loading (much faster than maintaining them row by row). */

@@ -1207,8 +1207,7 @@ static int write_operation(struct importer *im, const struct import_result *res,
 		im->db,
 		"INSERT INTO operations(kind, actor, source, entered_at,"
 		" effective_on, payload, reason)"
-		" VALUES ('import', ?, 'cli', strftime('%Y-%m-%dT%H:%M:%SZ','now'),"
-		" ?, ?, ?)",
+		" VALUES ('import', ?, 'cli', ?, ?, ?, ?)",
 		err);
 	if (!st)
 		return -1;
@@ -1225,11 +1224,14 @@ static int write_operation(struct importer *im, const struct import_result *res,
 		    (unsigned long long)res->placements);
 	day_format(day_today(), today);
 	const char *actor = im->opts->actor ? im->opts->actor : "cli";
+	char now[64];
+	timestamp_now(now);
 	db_bind_text(st, 1, actor, strlen(actor));
-	db_bind_text(st, 2, today, 10);
-	db_bind_text(st, 3, payload.buf, payload.len);
+	db_bind_text(st, 2, now, strlen(now));
+	db_bind_text(st, 3, today, 10);
+	db_bind_text(st, 4, payload.buf, payload.len);
 	if (im->opts->reason)
-		db_bind_text(st, 4, im->opts->reason, strlen(im->opts->reason));
+		db_bind_text(st, 5, im->opts->reason, strlen(im->opts->reason));
 	if (db_step(st, err) >= 0)
 		rc = 0;
 	db_finalize(st);

@@ -72,21 +72,23 @@ static int write_op(struct db *db, const char *kind, int32_t effective,
 	struct db_stmt *st = db_prepare(
 		db,
 		"INSERT INTO operations(kind, actor, source, entered_at,"
-		" effective_on, payload, reason) VALUES (?, ?, ?,"
-		" strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?, ?, ?)",
+		" effective_on, payload, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
 		err);
 	const char *actor = meta && meta->actor ? meta->actor : "cli";
 	const char *source = meta && meta->source ? meta->source : "cli";
+	char now[64];
 	int rc;
 	if (!st)
 		return -1;
+	timestamp_now(now);
 	db_bind_text(st, 1, kind, strlen(kind));
 	db_bind_text(st, 2, actor, strlen(actor));
 	db_bind_text(st, 3, source, strlen(source));
-	bind_day(st, 4, effective);
-	db_bind_text(st, 5, payload, strlen(payload));
+	db_bind_text(st, 4, now, strlen(now));
+	bind_day(st, 5, effective);
+	db_bind_text(st, 6, payload, strlen(payload));
 	if (meta && meta->reason)
-		db_bind_text(st, 6, meta->reason, strlen(meta->reason));
+		db_bind_text(st, 7, meta->reason, strlen(meta->reason));
 	rc = db_step(st, err) < 0 ? -1 : 0;
 	db_finalize(st);
 	if (!rc)
