@@ -69,6 +69,8 @@ for s in tests/blackbox/test_*.sh; do
 done
 run_suite api-dev python3 tests/blackbox/api.py build/dev/hoso
 run_suite api-asan python3 tests/blackbox/api.py build/asan/hoso
+# Feature suites: one line each, `run_suite NAME COMMAND...`; the command
+# prints "N passed, N failed" last and exits non-zero on failure.
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
