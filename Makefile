@@ -12,10 +12,11 @@
 
 CC ?= cc
 # Debian packages (installed by `make deps`): sqlite3, utf8proc, jansson,
-# libmicrohttpd, libsodium; cmocka for the unit tests.
-PKGS := sqlite3 libutf8proc jansson libmicrohttpd libsodium
+# libmicrohttpd, libsodium, libxlsxwriter (reports); cmocka for the unit tests.
+PKGS := sqlite3 libutf8proc jansson libmicrohttpd libsodium xlsxwriter
 LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
-	echo -lsqlite3 -lutf8proc -ljansson -lmicrohttpd -lsodium) -lm -lpthread
+	echo -lsqlite3 -lutf8proc -ljansson -lmicrohttpd -lsodium \
+	-lxlsxwriter -lz) -lm -lpthread
 PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \

@@ -4,7 +4,7 @@
 set -e
 PKGS="gcc make pkg-config libsqlite3-dev sqlite3 libutf8proc-dev libjansson-dev
 libmicrohttpd-dev libsodium-dev libcmocka-dev python3 clang clang-format
-postgresql python3-psycopg2 wrk curl"
+postgresql python3-psycopg2 wrk curl libxlsxwriter-dev chromium nodejs npm"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -1,4 +1,5 @@
 /* main: the hoso command line. Subcommands are data: one table below. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -46,6 +47,18 @@ static int cmd_question(int argc, char **argv)
 
 /* ---- import / export / generate ---- */
 
+/* fsync a file or folder by path; errors are reported by the caller. */
+static int sync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	int rc;
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
 static int cmd_import(int argc, char **argv)
 {
 	struct hoso_error err = {0};
@@ -53,8 +66,9 @@ static int cmd_import(int argc, char **argv)
 	struct import_result res;
 	struct db *db;
 	struct stat sb;
-	int created, rc;
+	int fresh, rc;
 	const char *path = cli_db_uri();
+	char tmp[4200], dir[4200];
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--replace"))
 			o.replace = 1;
@@ -75,24 +89,40 @@ static int cmd_import(int argc, char **argv)
 					  "usage: hoso import DIR [--replace]"));
 	o.quiet = cli.quiet;
 	o.actor = getenv("USER") ? getenv("USER") : "cli";
-	created = stat(path, &sb) != 0;
-	db = db_open(path, DB_OPEN_CREATE | DB_OPEN_BULK, &err);
+	/* A new SQLite store is built in a temporary file without a journal
+	 * and renamed into place once complete: fast, and a crash at any
+	 * moment leaves no store rather than half of one. */
+	fresh = stat(path, &sb) != 0 && !strstr(path, "://");
+	snprintf(tmp, sizeof(tmp), "%s.importing", path);
+	if (fresh)
+		remove(tmp);
+	db = db_open(fresh ? tmp : path,
+		     DB_OPEN_CREATE | DB_OPEN_BULK | (fresh ? DB_OPEN_FRESH : 0),
+		     &err);
 	if (!db)
 		return cli_fail(&err);
 	rc = import_dataset(db, &o, stderr, &res, &err);
+	if (!rc && fresh)
+		rc = db_finish_fresh(db, &err);
 	db_close(db);
-	if (rc) {
-		if (created) {
-			/* The store did not exist before: leave no trace. */
-			char aux[4200];
-			remove(path);
-			snprintf(aux, sizeof(aux), "%s-wal", path);
-			remove(aux);
-			snprintf(aux, sizeof(aux), "%s-shm", path);
-			remove(aux);
+	if (fresh) {
+		if (!rc && (sync_path(tmp) || rename(tmp, path))) {
+			rc = hoso_err(&err, HOSO_EIO, "%s: %s", path,
+				      TR("không ghi được kho dữ liệu",
+					 "cannot write the store"));
 		}
-		return cli_fail(&err);
+		if (rc) {
+			remove(tmp);
+		} else {
+			snprintf(dir, sizeof(dir), "%s", path);
+			char *slash = strrchr(dir, '/');
+			if (slash)
+				*slash = '\0';
+			sync_path(slash ? dir : ".");
+		}
 	}
+	if (rc)
+		return cli_fail(&err);
 	if (!cli.quiet)
 		fprintf(stderr,
 			TR("Đã nhập %llu tổ chức (%llu phiên bản), %llu đảng viên, %llu nơi sinh hoạt trong %.1f s\n",

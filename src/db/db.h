@@ -1,5 +1,5 @@
 /* db: the store of record behind one opaque interface. One implementation
- * per backend (db_sqlite.c; PostgreSQL to come), selected by the URI.
+ * per backend (db_sqlite.c, db_pg.c), selected by the URI (db.c).
  * SQL is written with ? placeholders and bound parameters only. */
 #ifndef HOSO_DB_H
 #define HOSO_DB_H
@@ -16,11 +16,17 @@ enum db_open_flags {
 	DB_OPEN_CREATE = 1 << 0,   /* create the store when missing */
 	DB_OPEN_READONLY = 1 << 1, /* no writes */
 	DB_OPEN_BULK = 1 << 2,     /* bulk loading: bigger cache */
+	/* A new store built by one process and renamed into place when done
+	 * (a crash leaves only the temporary file): no journal needed. */
+	DB_OPEN_FRESH = 1 << 3,
 };
 
-/* Opens a store ("path/to/file.db"), applying pending migrations.
+/* Opens a store ("path/to/file.db", or "postgres://..." /
+ * "postgresql://..." for PostgreSQL), applying pending migrations.
  * NULL on failure with err set (HOSO_ENOTFOUND when the file is missing
- * and DB_OPEN_CREATE is not given). */
+ * and DB_OPEN_CREATE is not given). Transactions: db_begin(write) is
+ * SERIALIZABLE on PostgreSQL (a concurrent conflicting writer fails with
+ * HOSO_ECONFLICT) and a consistent snapshot for reads. */
 struct db *db_open(const char *uri, unsigned flags, struct hoso_error *err);
 void db_close(struct db *db);
 /* The schema version the store is at. */
@@ -54,7 +60,25 @@ int64_t db_last_insert_id(struct db *db);
 /* Rows changed by the last statement. */
 int64_t db_changes(struct db *db);
 
+/* Makes a store opened with DB_OPEN_FRESH durable and journaled (WAL),
+ * ready to be renamed into place. */
+int db_finish_fresh(struct db *db, struct hoso_error *err);
+
 /* Online copy of the whole store into a new file (backup). */
 int db_backup_to(struct db *db, const char *path, struct hoso_error *err);
+
+/* The backend: "sqlite" or "postgres". */
+const char *db_backend_name(struct db *db);
+/* 1 when uri names a PostgreSQL store. */
+int db_uri_is_postgres(const char *uri);
+
+/* Change notifications (the change log followers of model/follow.h):
+ * db_listen subscribes this connection to the commits of every other
+ * connection (PostgreSQL LISTEN; a no-op on SQLite). db_wait_change waits
+ * up to timeout_ms: 1 when notified, 0 on timeout (SQLite always sleeps
+ * and returns 0: poll), -1 when the connection is lost (it is reopened
+ * by the next statement; listen again). */
+int db_listen(struct db *db, struct hoso_error *err);
+int db_wait_change(struct db *db, int timeout_ms);
 
 #endif

@@ -150,7 +150,12 @@ struct db *db_open(const char *uri, unsigned flags, struct hoso_error *err)
 		goto fail;
 	}
 	sqlite3_busy_timeout(db->h, 10000);
-	if (!(flags & DB_OPEN_READONLY) &&
+	if ((flags & DB_OPEN_FRESH) &&
+	    exec_quiet(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+			   " PRAGMA locking_mode=EXCLUSIVE",
+		       err))
+		goto fail;
+	if (!(flags & (DB_OPEN_READONLY | DB_OPEN_FRESH)) &&
 	    exec_quiet(db, "PRAGMA journal_mode=WAL", err))
 		goto fail;
 	if (exec_quiet(db, "PRAGMA foreign_keys=ON;"
@@ -300,6 +305,16 @@ int64_t db_last_insert_id(struct db *db)
 int64_t db_changes(struct db *db)
 {
 	return sqlite3_changes64(db->h);
+}
+
+int db_finish_fresh(struct db *db, struct hoso_error *err)
+{
+	if (!(db->flags & DB_OPEN_FRESH))
+		return 0;
+	/* synchronous=FULL makes the switch to WAL write everything out. */
+	return exec_quiet(db, "PRAGMA synchronous=FULL; PRAGMA locking_mode=NORMAL;"
+			      " PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+			  err);
 }
 
 int db_backup_to(struct db *db, const char *path, struct hoso_error *err)

@@ -94,6 +94,13 @@ struct http_request {
 	int status;
 	struct strbuf out;
 	char set_cookie[256];
+	/* replies that are not JSON (web files, downloads), set by the
+	 * handler; NULL keeps the JSON defaults */
+	const char *content_type;  /* NULL: application/json */
+	const char *cache_control; /* NULL: no-store */
+	const char *disposition;   /* Content-Disposition, or NULL */
+	const char *etag;          /* ETag, or NULL */
+	const char *csp;           /* Content-Security-Policy, or NULL */
 	const char *audit_target;
 	const char *audit_detail;
 };

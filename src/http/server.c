@@ -738,8 +738,21 @@ static enum MHD_Result send_reply(struct http_server *srv,
 	if (!resp)
 		return MHD_NO;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				"application/json; charset=utf-8");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+				req->content_type
+					? req->content_type
+					: "application/json; charset=utf-8");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+				req->cache_control ? req->cache_control
+						   : "no-store");
+	/* web files and downloads (api/web.c) */
+	if (req->disposition)
+		MHD_add_response_header(resp, "Content-Disposition",
+					req->disposition);
+	if (req->etag)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, req->etag);
+	if (req->csp)
+		MHD_add_response_header(resp, "Content-Security-Policy",
+					req->csp);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Content-Language",
 				req->lang == LANG_EN ? "en" : "vi");
