@@ -65,8 +65,12 @@ static inline int getc_(struct csv_reader *r)
 
 static void end_field(struct csv_reader *r, size_t start)
 {
-	ALLOC_GROW(r->offs, r->n_fields + 1, r->alloc_fields);
-	r->lens = xrealloc(r->lens, r->alloc_fields * sizeof(*r->lens));
+	if (r->n_fields + 1 > r->alloc_fields) {
+		ALLOC_GROW(r->offs, r->n_fields + 1, r->alloc_fields);
+		r->lens = xrealloc(r->lens, r->alloc_fields * sizeof(*r->lens));
+		r->fields = xrealloc(r->fields,
+				     r->alloc_fields * sizeof(*r->fields));
+	}
 	r->offs[r->n_fields] = start;
 	r->lens[r->n_fields] = r->rec.len - start;
 	r->n_fields++;
@@ -179,7 +183,6 @@ int csv_next(struct csv_reader *r, struct hoso_error *err)
 			 TR("quá nhiều cột", "too many columns"));
 		return CSV_EBAD;
 	}
-	r->fields = xrealloc(r->fields, r->alloc_fields * sizeof(*r->fields));
 	for (size_t i = 0; i < r->n_fields; i++) {
 		r->fields[i].s = r->rec.buf + r->offs[i];
 		r->fields[i].len = r->lens[i];

@@ -2,6 +2,7 @@
  * writes all of it in one transaction, or nothing. Every bad row is
  * reported, one line each, in file and line order. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -675,6 +676,145 @@ static int card_add(struct importer *im, const char *s, size_t len)
 	return 0;
 }
 
+/* ---- member rows go to SQLite on a second thread ----
+ * Parsing and checking a row costs about as much as SQLite inserting it, so
+ * the two run side by side: the reader fills a batch while the writer
+ * inserts the previous one. Only the writer touches the connection while
+ * members are read. */
+
+#define MEMBER_TEXTS 15 /* every column but id */
+#define BATCH_ROWS 4096
+
+struct member_batch {
+	size_t n;
+	int32_t id[BATCH_ROWS];
+	uint32_t off[BATCH_ROWS][MEMBER_TEXTS];
+	uint32_t len[BATCH_ROWS][MEMBER_TEXTS];
+	struct strbuf text;
+};
+
+struct member_writer {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct member_batch batch[2];
+	int full[2];  /* batch i waits for the writer */
+	int fill;     /* batch the reader fills */
+	int done;     /* no more batches */
+	int failed;   /* the writer hit an error: err holds it */
+	struct hoso_error err;
+	struct db_stmt *st;
+};
+
+static void batch_put(struct member_batch *b, int col, const char *s,
+		      size_t len)
+{
+	b->off[b->n][col] = (uint32_t)b->text.len;
+	b->len[b->n][col] = s ? (uint32_t)len : 0;
+	if (s && len)
+		strbuf_add(&b->text, s, len);
+}
+
+static void *writer_main(void *arg)
+{
+	struct member_writer *w = arg;
+	int next = 0;
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		while (!w->full[next] && !w->done)
+			pthread_cond_wait(&w->cond, &w->lock);
+		if (!w->full[next]) {
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		pthread_mutex_unlock(&w->lock);
+		struct member_batch *b = &w->batch[next];
+		for (size_t i = 0; i < b->n && !w->failed; i++) {
+			db_reset(w->st);
+			db_bind_int(w->st, 1, b->id[i]);
+			for (int c = 0; c < MEMBER_TEXTS; c++) {
+				if (c == MEMBER_TEXTS - 1) {
+					/* org_id travels as text */
+					int64_t v = 0;
+					parse_pos_int(b->text.buf + b->off[i][c],
+						      b->len[i][c], ID_MAX, &v);
+					db_bind_int(w->st, c + 2, v);
+					continue;
+				}
+				db_bind_text(w->st, c + 2,
+					     b->text.buf + b->off[i][c],
+					     b->len[i][c]);
+			}
+			if (db_step(w->st, &w->err) < 0)
+				w->failed = 1;
+		}
+		pthread_mutex_lock(&w->lock);
+		b->n = 0;
+		strbuf_reset(&b->text);
+		w->full[next] = 0;
+		pthread_cond_broadcast(&w->cond);
+		pthread_mutex_unlock(&w->lock);
+		next ^= 1;
+	}
+	return NULL;
+}
+
+static void writer_start(struct member_writer *w, struct db_stmt *st)
+{
+	memset(w, 0, sizeof(*w));
+	w->st = st;
+	for (int i = 0; i < 2; i++)
+		strbuf_init(&w->batch[i].text, (size_t)BATCH_ROWS * CSV_RECORD_MAX);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	pthread_create(&w->thread, NULL, writer_main, w);
+}
+
+/* Hands the batch being filled to the writer, and waits until the other
+ * one is free to fill. */
+static void writer_flush(struct member_writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	if (w->batch[w->fill].n) {
+		w->full[w->fill] = 1;
+		pthread_cond_broadcast(&w->cond);
+		w->fill ^= 1;
+	}
+	while (w->full[w->fill])
+		pthread_cond_wait(&w->cond, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* The batch to fill, flushed first when full. */
+static struct member_batch *writer_batch(struct member_writer *w)
+{
+	if (w->batch[w->fill].n == BATCH_ROWS ||
+	    w->batch[w->fill].text.len > (size_t)BATCH_ROWS * 512)
+		writer_flush(w);
+	return &w->batch[w->fill];
+}
+
+/* Waits for the last batch; returns -1 with err when the writer failed. */
+static int writer_finish(struct member_writer *w, struct hoso_error *err)
+{
+	writer_flush(w);
+	pthread_mutex_lock(&w->lock);
+	w->done = 1;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	for (int i = 0; i < 2; i++)
+		strbuf_release(&w->batch[i].text);
+	if (w->failed) {
+		if (err)
+			*err = w->err;
+		return -1;
+	}
+	return 0;
+}
+
 static int read_members(struct importer *im, const char *path,
 			struct hoso_error *err)
 {
@@ -697,8 +837,12 @@ static int read_members(struct importer *im, const char *path,
 		       stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0,
 		       im->opts->quiet);
 	uint64_t rows = 0;
-	while ((rc = csv_next(&r, err)) != CSV_END) {
+	struct member_writer wr;
+	int writer_failed = 0;
+	writer_start(&wr, im->ins_mem);
+	while (!writer_failed && (rc = csv_next(&r, err)) != CSV_END) {
 		if (rc == CSV_EIO) {
+			writer_finish(&wr, NULL);
 			csv_close(&r);
 			return -1;
 		}
@@ -853,42 +997,37 @@ static int read_members(struct importer *im, const char *path,
 			add_error(im, F_MEMBERS, r.rec_line, bad, "%s", why);
 			m.bad = 1;
 		} else if (!im->any_bad) {
-			struct db_stmt *s = im->ins_mem;
-			db_reset(s);
-			db_bind_int(s, 1, m.id);
+			struct member_batch *b = writer_batch(&wr);
+			const char *hm = home >= 0 ? province_names[home] : NULL;
+			b->id[b->n] = m.id;
 			f = col(&r, &c, M_CARD);
-			db_bind_text(s, 2, f.s, f.len);
-			db_bind_text(s, 3, name, strlen(name));
-			db_bind_text(s, 4, sex ? "F" : "M", 1);
+			batch_put(b, 0, f.s, f.len);
+			batch_put(b, 1, name, strlen(name));
+			batch_put(b, 2, sex ? "F" : "M", 1);
 			f = col(&r, &c, M_BIRTH);
-			db_bind_text(s, 5, f.s, f.len);
-			db_bind_text(s, 6, ethnic_names[eth][0],
-				     strlen(ethnic_names[eth][0]));
-			db_bind_text(s, 7, religion, religion ? strlen(religion) : 0);
-			if (home >= 0)
-				db_bind_text(s, 8, province_names[home],
-					     strlen(province_names[home]));
-			db_bind_text(s, 9, edu, edu ? strlen(edu) : 0);
+			batch_put(b, 3, f.s, f.len);
+			batch_put(b, 4, ethnic_names[eth][0],
+				  strlen(ethnic_names[eth][0]));
+			batch_put(b, 5, religion, religion ? strlen(religion) : 0);
+			batch_put(b, 6, hm, hm ? strlen(hm) : 0);
+			batch_put(b, 7, edu, edu ? strlen(edu) : 0);
 			f = col(&r, &c, M_EXPERTISE);
-			db_bind_text(s, 10, f.s, f.len);
+			batch_put(b, 8, f.s, f.len);
 			f = col(&r, &c, M_THEORY);
-			db_bind_text(s, 11, f.s, f.len);
+			batch_put(b, 9, f.s, f.len);
 			f = col(&r, &c, M_ADMITTED);
-			db_bind_text(s, 12, f.s, f.len);
+			batch_put(b, 10, f.s, f.len);
 			f = col(&r, &c, M_OFFICIAL);
-			db_bind_text(s, 13, f.s, f.len);
-			db_bind_text(s, 14, status_names[st],
-				     strlen(status_names[st]));
+			batch_put(b, 11, f.s, f.len);
+			batch_put(b, 12, status_names[st],
+				  strlen(status_names[st]));
 			f = col(&r, &c, M_ENDED);
-			db_bind_text(s, 15, f.s, f.len);
-			db_bind_int(s, 16, m.org_id);
-			if (db_step(s, err) < 0) {
-				free(name);
-				free(religion);
-				free(edu);
-				csv_close(&r);
-				return -1;
-			}
+			batch_put(b, 13, f.s, f.len);
+			f = col(&r, &c, M_ORG);
+			batch_put(b, 14, f.s, f.len);
+			b->n++;
+			if (wr.failed)
+				writer_failed = 1;
 		}
 		free(name);
 		free(religion);
@@ -897,6 +1036,10 @@ static int read_members(struct importer *im, const char *path,
 			ALLOC_GROW(im->mem, im->n_mem + 1, im->alloc_mem);
 			im->mem[im->n_mem++] = m;
 		}
+	}
+	if (writer_finish(&wr, err)) {
+		csv_close(&r);
+		return -1;
 	}
 	progress_update(&prog, r.bytes_read);
 	prog.done = rows;
@@ -1259,6 +1402,18 @@ static void importer_release(struct importer *im)
 	db_finalize(im->ins_pl);
 }
 
+/* HOSO_TIMING=1 prints how long each phase took, for tuning. */
+static void phase(const char *what, double *t)
+{
+	static int on = -1;
+	if (on < 0)
+		on = getenv("HOSO_TIMING") != NULL;
+	double now = now_seconds();
+	if (on)
+		fprintf(stderr, "  [%s: %.2f s]\n", what, now - *t);
+	*t = now;
+}
+
 int import_dataset(struct db *db, const struct import_opts *opts,
 		   FILE *errout, struct import_result *res,
 		   struct hoso_error *err)
@@ -1318,19 +1473,25 @@ int import_dataset(struct db *db, const struct import_opts *opts,
 	if (!im.ins_org || !im.ins_mem || !im.ins_pl)
 		goto out;
 
+	double tp = now_seconds();
+	phase("start", &tp);
 	path_join(path, sizeof(path), opts->dir, "orgs.csv");
 	if (read_orgs(&im, path, err))
 		goto out;
 	check_orgs(&im);
+	phase("orgs", &tp);
 	path_join(path, sizeof(path), opts->dir, "members.csv");
 	if (read_members(&im, path, err))
 		goto out;
 	sort_members(&im);
+	phase("members", &tp);
 	path_join(path, sizeof(path), opts->dir, "placements.csv");
 	if (stat(path, &sb) == 0 && read_placements(&im, path, err))
 		goto out;
+	phase("placements read", &tp);
 	synthesize_placements(&im);
 	check_placements(&im);
+	phase("placements checked", &tp);
 
 	res->org_rows = im.n_ver;
 	res->orgs = im.n_orgs;
@@ -1347,15 +1508,19 @@ int import_dataset(struct db *db, const struct import_opts *opts,
 	}
 	if (insert_placements(&im, err))
 		goto out;
-	for (int i = 0; db_core_indexes[i][0]; i++)
+	phase("placements written", &tp);
+	for (int i = 0; db_core_indexes[i][0]; i++) {
 		if (db_exec(db, db_core_indexes[i][1], err))
 			goto out;
+		phase(db_core_indexes[i][0], &tp);
+	}
 	if (write_operation(&im, res, err))
 		goto out;
 	if (db_commit(db, err)) {
 		in_tx = 0;
 		goto out;
 	}
+	phase("commit", &tp);
 	in_tx = 0;
 	rc = 0;
 out:
