@@ -12,11 +12,12 @@
 
 CC ?= cc
 # Debian packages (installed by `make deps`): sqlite3, utf8proc, jansson,
-# libmicrohttpd, libsodium, libxlsxwriter (reports); cmocka for the unit tests.
-PKGS := sqlite3 libutf8proc jansson libmicrohttpd libsodium xlsxwriter
+# libmicrohttpd, libsodium, libxlsxwriter (reports), libpq (PostgreSQL
+# stores); cmocka for the unit tests.
+PKGS := sqlite3 libutf8proc jansson libmicrohttpd libsodium xlsxwriter libpq
 LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
 	echo -lsqlite3 -lutf8proc -ljansson -lmicrohttpd -lsodium \
-	-lxlsxwriter -lz) -lm -lpthread
+	-lxlsxwriter -lz -lpq) -lm -lpthread
 PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
@@ -34,7 +35,7 @@ HDR := $(wildcard src/*/*.h)
 UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c))
 
 .PHONY: all release dev asan test unit blackbox demo deps bench style clean \
-        serve FORCE
+        serve FORCE fuzz fuzz-build
 
 all: release
 
@@ -83,6 +84,34 @@ demo: deps
 SCALE ?= seed
 bench: release
 	@sh bench/run.sh $(SCALE)
+
+# libFuzzer targets (tests/fuzz/fuzz_*.c) built with clang against the
+# library sources compiled again in build/fuzz/ (ASan + UBSan + coverage);
+# `make fuzz` runs each for FUZZ_SECONDS over its corpus.
+FUZZ_CC ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -Isrc $(PKGCFLAGS) -O1 -g \
+	-fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+
+build/fuzz/obj/%.o: src/%.c $(HDR)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/libhoso.a: $(patsubst src/%.c,build/fuzz/obj/%.o,$(SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/*.h build/fuzz/libhoso.a $(HDR)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $< build/fuzz/libhoso.a \
+		-o $@ $(LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
 
 style:
 	@clang-format -i $(SRC) src/cli/main.c $(HDR) $(UNIT_SRC)

@@ -13,6 +13,8 @@ if [ ! -f "$DB" ]; then
     ./hoso generate --scale "$SCALE" --seed 2025 --out "demo/$SCALE"
     echo "== Nhập vào kho $DB / importing"
     ./hoso --db "$DB" import "demo/$SCALE"
+    echo "== Sinh hoạt chi bộ, xếp loại, hội nghị, chỉ thị mẫu / party work demo data"
+    ./hoso --db "$DB" --quiet party-demo || echo "(party-demo failed; continuing)"
 fi
 echo "== Tổng hợp toàn Đảng ngày 31/12/2025 / national summary on 2025-12-31"
 ./hoso --db "$DB" summary --on 2025-12-31 | head -15

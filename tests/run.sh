@@ -10,6 +10,10 @@ mkdir -p "$out"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LC_ALL=C.UTF-8
+# Every server started by any suite logs the routes it served here; the
+# last suite checks that each route of the API was called by some suite.
+export HOSO_ROUTE_LOG="$PWD/$out/routes-called.log"
+rm -f "$HOSO_ROUTE_LOG"
 
 add() { passed=$((passed + $1)); failed=$((failed + $2)); }
 
@@ -71,6 +75,18 @@ run_suite api-dev python3 tests/blackbox/api.py build/dev/hoso
 run_suite api-asan python3 tests/blackbox/api.py build/asan/hoso
 # Feature suites: one line each, `run_suite NAME COMMAND...`; the command
 # prints "N passed, N failed" last and exits non-zero on failure.
+run_suite orgops python3 tests/blackbox/orgops.py build/dev/hoso
+run_suite lifecycle python3 tests/blackbox/lifecycle.py build/asan/hoso
+run_suite web-e2e sh tests/e2e/run.sh build/dev/hoso
+run_suite party python3 tests/blackbox/party.py build/dev/hoso
+run_suite postgres sh tests/pg/run.sh build/dev/hoso
+run_suite fuzz sh tests/fuzz/run.sh
+run_suite crash python3 tests/blackbox/crash.py build/dev/hoso
+run_suite security python3 tests/blackbox/security.py build/dev/hoso
+run_suite backup python3 tests/blackbox/backup.py build/dev/hoso
+run_suite soak python3 bench/soak.py build/release/hoso --seconds 20
+
+run_suite route-coverage python3 tests/blackbox/route_coverage.py build/dev/hoso "$HOSO_ROUTE_LOG"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -25,6 +25,10 @@ extern const struct http_route api_routes_party[];    /* party.c */
 extern const size_t api_n_routes_party;
 extern const struct http_route api_routes_web[];      /* web.c */
 extern const size_t api_n_routes_web;
+/* The directory the web application's files are served from (web.c;
+ * `hoso serve --web DIR`); call before serving. Default: $HOSO_WEB, else
+ * web/ next to the binary. */
+void api_web_set_root(const char *dir);
 /* Every route; built once, never freed. */
 const struct http_route *api_all_routes(size_t *n);
 

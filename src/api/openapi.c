@@ -173,7 +173,15 @@ static json_t *operation(const struct http_route *r)
 		       "x-writes", r->writes);
 	if (r->perm == PERM_PUBLIC)
 		json_object_set_new(op, "security", json_array());
-	if (r->body) {
+	if (r->body && !strcmp(r->body, HTTP_BODY_TEXT)) {
+		json_object_set_new(
+			op, "requestBody",
+			json_pack("{s:b,s:{s:{s:{s:s}}}}", "required", 1,
+				  "content", HTTP_BODY_TEXT, "schema", "type",
+				  "string"));
+		json_object_set_new(op, "x-body-max",
+				    json_integer((json_int_t)r->body_cap));
+	} else if (r->body) {
 		json_t *schema = json_pack("{s:s,s:{},s:[],s:b}", "type",
 					   "object", "properties", "required",
 					   "additionalProperties", 0);

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "http/http.h"
+#include "model/follow.h"
 
 #include "core/banned.h"
 
@@ -49,6 +50,8 @@ int cmd_serve(int argc, char **argv)
 	struct http_server_config cfg = {0};
 	struct http_server *srv = NULL;
 	struct registry *r = NULL;
+	struct follower *fol = NULL;
+	int64_t head = 0;
 	struct hoso_error err = {0};
 	struct sigaction sa;
 	sigset_t block, old;
@@ -62,6 +65,8 @@ int cmd_serve(int argc, char **argv)
 				return cli_usage("%s",
 						 TR("--listen HOST:CỔNG",
 						    "--listen HOST:PORT"));
+		} else if (!strcmp(argv[i], "--web") && i + 1 < argc) {
+			api_web_set_root(argv[++i]);
 		} else {
 			return cli_usage(TR("tùy chọn không rõ: %s",
 					    "unknown option: %s"),
@@ -71,7 +76,9 @@ int cmd_serve(int argc, char **argv)
 	r = registry_open(cli_db_uri(), 0, &err);
 	if (!r)
 		return cli_fail(&err);
-	if (auth_schema_init(r->db, &err) ||
+	/* the change log position is read before the read model is built:
+	 * the follower re-applies what came in between (harmless) */
+	if (auth_schema_init(r->db, &err) || follow_head(r->db, &head, &err) ||
 	    registry_load_index(r, cli.quiet, &err)) {
 		rc = cli_fail(&err);
 		goto out;
@@ -97,6 +104,16 @@ int cmd_serve(int argc, char **argv)
 		rc = cli_fail(&err);
 		goto out;
 	}
+	/* several nodes on one store: follow the others' changes */
+	fol = follow_start(cli_db_uri(), r, head,
+			   &(struct follow_hooks){http_server_lock,
+						  http_server_unlock, srv},
+			   &err);
+	if (!fol) {
+		http_server_stop(srv);
+		rc = cli_fail(&err);
+		goto out;
+	}
 	fprintf(stderr, "%s http://%s:%u/\n", TR("đang phục vụ", "serving"),
 		host, http_server_port(srv));
 	fflush(stderr);
@@ -105,6 +122,7 @@ int cmd_serve(int argc, char **argv)
 	fprintf(stderr, "%s\n",
 		TR("đang dừng (chờ các yêu cầu đang chạy)...",
 		   "stopping (waiting for requests in flight)..."));
+	follow_stop(fol);
 	http_server_stop(srv);
 	rc = 0;
 out:

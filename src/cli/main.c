@@ -99,8 +99,11 @@ static int cmd_import(int argc, char **argv)
 	db = db_open(fresh ? tmp : path,
 		     DB_OPEN_CREATE | DB_OPEN_BULK | (fresh ? DB_OPEN_FRESH : 0),
 		     &err);
-	if (!db)
+	if (!db) {
+		if (fresh) /* a full disk: leave nothing behind */
+			remove(tmp);
 		return cli_fail(&err);
+	}
 	rc = import_dataset(db, &o, stderr, &res, &err);
 	if (!rc && fresh)
 		rc = db_finish_fresh(db, &err);

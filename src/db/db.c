@@ -121,6 +121,11 @@ int db_backup_to(struct db *db, const char *path, struct hoso_error *err)
 	return db->ops->backup_to(db, path, err);
 }
 
+int db_finish_fresh(struct db *db, struct hoso_error *err)
+{
+	return db->ops->finish_fresh(db, err);
+}
+
 int db_listen(struct db *db, struct hoso_error *err)
 {
 	return db->ops->listen(db, err);

@@ -29,6 +29,7 @@ struct db_ops {
 	int64_t (*changes)(struct db *db);
 	int (*backup_to)(struct db *db, const char *path,
 			 struct hoso_error *err);
+	int (*finish_fresh)(struct db *db, struct hoso_error *err);
 	int (*listen)(struct db *db, struct hoso_error *err);
 	int (*wait_change)(struct db *db, int timeout_ms);
 };

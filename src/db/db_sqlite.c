@@ -1,27 +1,37 @@
 /* db_sqlite: the SQLite backend of the store (the default). WAL journal,
  * foreign keys on, busy timeout so concurrent writers wait, not fail. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
 
-#include "db/db.h"
+#include "db/db_backend.h"
 #include "db/schema.h"
 #include "core/banned.h"
 
-struct db {
+/* The SQLite connection; the public struct db is its first member. */
+struct sq_db {
+	struct db base;
 	sqlite3 *h;
 	int in_tx;
 	unsigned flags;
 };
 
-struct db_stmt {
-	struct db *db;
+struct sq_stmt {
+	struct db_stmt base;
 	sqlite3_stmt *st;
 };
 
-static int sqlite_err(struct db *db, struct hoso_error *err, const char *what)
+#define SQ(d) ((struct sq_db *)(d))
+#define ST(s) ((struct sq_stmt *)(s))
+static const struct db_ops sqlite_ops;
+static int sq_rollback(struct db *db);
+
+static int sqlite_err(struct sq_db *db, struct hoso_error *err, const char *what)
 {
 	int rc = sqlite3_extended_errcode(db->h);
 	int code = HOSO_EIO;
@@ -34,7 +44,7 @@ static int sqlite_err(struct db *db, struct hoso_error *err, const char *what)
 			sqlite3_errmsg(db->h));
 }
 
-static int exec_quiet(struct db *db, const char *sql, struct hoso_error *err)
+static int exec_quiet(struct sq_db *db, const char *sql, struct hoso_error *err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -48,7 +58,7 @@ static int exec_quiet(struct db *db, const char *sql, struct hoso_error *err)
 }
 
 /* The version a module's schema has reached (0: none yet). */
-static int module_version(struct db *db, const char *module, int *out,
+static int module_version(struct sq_db *db, const char *module, int *out,
 			  struct hoso_error *err)
 {
 	sqlite3_stmt *st;
@@ -65,7 +75,7 @@ static int module_version(struct db *db, const char *module, int *out,
 	return 0;
 }
 
-static int set_module_version(struct db *db, const char *module, int v,
+static int set_module_version(struct sq_db *db, const char *module, int v,
 			      struct hoso_error *err)
 {
 	sqlite3_stmt *st;
@@ -85,7 +95,7 @@ static int set_module_version(struct db *db, const char *module, int v,
 
 /* Applies every module's pending steps, each step in its own transaction
  * with the version it reaches. */
-static int migrate(struct db *db, struct hoso_error *err)
+static int migrate(struct sq_db *db, struct hoso_error *err)
 {
 	if (exec_quiet(db,
 		       "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -117,20 +127,23 @@ static int migrate(struct db *db, struct hoso_error *err)
 	return 0;
 }
 
-struct db *db_open(const char *uri, unsigned flags, struct hoso_error *err)
+/* Memory statistics take a global mutex on every allocation; hoso does not
+ * read them. Must run before SQLite initialises. */
+static void sqlite_configure(void)
 {
-	struct db *db = xcalloc(1, sizeof(*db));
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+struct db *db_sqlite_open(const char *uri, unsigned flags,
+			  struct hoso_error *err)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_configure);
+	struct sq_db *db = xcalloc(1, sizeof(*db));
 	struct stat sb;
 	int oflags = SQLITE_OPEN_NOMUTEX;
 
-	if (strncmp(uri, "postgres://", 11) == 0 ||
-	    strncmp(uri, "postgresql://", 13) == 0) {
-		hoso_err(err, HOSO_EUSAGE, "%s",
-			 TR("chưa hỗ trợ PostgreSQL trong bản dựng này",
-			    "PostgreSQL is not supported by this build yet"));
-		free(db);
-		return NULL;
-	}
+	db->base.ops = &sqlite_ops;
 	if (stat(uri, &sb) != 0 && !(flags & DB_OPEN_CREATE)) {
 		hoso_err(err, HOSO_ENOTFOUND,
 			 TR("không tìm thấy kho dữ liệu %s (hãy chạy hoso import trước)",
@@ -142,6 +155,20 @@ struct db *db_open(const char *uri, unsigned flags, struct hoso_error *err)
 	oflags |= (flags & DB_OPEN_READONLY) ? SQLITE_OPEN_READONLY
 					     : SQLITE_OPEN_READWRITE |
 						       SQLITE_OPEN_CREATE;
+	/* A store on a read-only file system (a read-only mount, media): no
+	 * process can write it, and SQLite could not create the WAL index, so
+	 * it is opened immutable; reads work, a write fails as read-only. */
+	struct statvfs vfs;
+	char ro_uri[4200];
+	if (!(flags & DB_OPEN_FRESH) && !statvfs(uri, &vfs) &&
+	    (vfs.f_flag & ST_RDONLY) && strlen(uri) < 4000 &&
+	    !strpbrk(uri, "?#%")) {
+		snprintf(ro_uri, sizeof(ro_uri), "file:%s?immutable=1", uri);
+		uri = ro_uri;
+		flags |= DB_OPEN_READONLY;
+		oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READONLY |
+			 SQLITE_OPEN_URI;
+	}
 	db->flags = flags;
 	if (sqlite3_open_v2(uri, &db->h, oflags, NULL) != SQLITE_OK) {
 		hoso_err(err, HOSO_EIO, "%s %s: %s",
@@ -168,147 +195,151 @@ struct db *db_open(const char *uri, unsigned flags, struct hoso_error *err)
 		goto fail;
 	if (!(flags & DB_OPEN_READONLY) && migrate(db, err))
 		goto fail;
-	return db;
+	return &db->base;
 fail:
 	sqlite3_close(db->h);
 	free(db);
 	return NULL;
 }
 
-void db_close(struct db *db)
+static void sq_close(struct db *d)
 {
-	if (!db)
-		return;
+	struct sq_db *db = SQ(d);
 	if (db->in_tx)
-		db_rollback(db);
+		sq_rollback(d);
 	sqlite3_close(db->h);
 	free(db);
 }
 
-int db_schema_version(struct db *db)
+static int sq_schema_version(struct db *d)
 {
 	int v = -1;
-	module_version(db, "core", &v, NULL);
+	module_version(SQ(d), "core", &v, NULL);
 	return v;
 }
 
-int db_exec(struct db *db, const char *sql, struct hoso_error *err)
+static int sq_exec(struct db *d, const char *sql, struct hoso_error *err)
 {
-	return exec_quiet(db, sql, err);
+	return exec_quiet(SQ(d), sql, err);
 }
 
-int db_begin(struct db *db, int write, struct hoso_error *err)
+static int sq_begin(struct db *d, int write, struct hoso_error *err)
 {
+	struct sq_db *db = SQ(d);
 	if (exec_quiet(db, write ? "BEGIN IMMEDIATE" : "BEGIN", err))
 		return -1;
 	db->in_tx = 1;
 	return 0;
 }
 
-int db_commit(struct db *db, struct hoso_error *err)
+static int sq_commit(struct db *d, struct hoso_error *err)
 {
+	struct sq_db *db = SQ(d);
 	if (exec_quiet(db, "COMMIT", err)) {
-		db_rollback(db);
+		sq_rollback(d);
 		return -1;
 	}
 	db->in_tx = 0;
 	return 0;
 }
 
-int db_rollback(struct db *db)
+static int sq_rollback(struct db *d)
 {
+	struct sq_db *db = SQ(d);
 	db->in_tx = 0;
 	if (sqlite3_get_autocommit(db->h))
 		return 0;
 	return exec_quiet(db, "ROLLBACK", NULL);
 }
 
-struct db_stmt *db_prepare(struct db *db, const char *sql,
-			   struct hoso_error *err)
+static struct db_stmt *sq_prepare(struct db *d, const char *sql,
+				  struct hoso_error *err)
 {
-	struct db_stmt *st = xcalloc(1, sizeof(*st));
-	st->db = db;
+	struct sq_db *db = SQ(d);
+	struct sq_stmt *st = xcalloc(1, sizeof(*st));
+	st->base.db = d;
 	if (sqlite3_prepare_v2(db->h, sql, -1, &st->st, NULL) != SQLITE_OK) {
 		sqlite_err(db, err, "prepare");
 		free(st);
 		return NULL;
 	}
-	return st;
+	return &st->base;
 }
 
-void db_finalize(struct db_stmt *st)
+static void sq_finalize(struct db_stmt *st)
 {
-	if (!st)
-		return;
-	sqlite3_finalize(st->st);
-	free(st);
+	sqlite3_finalize(ST(st)->st);
+	free(ST(st));
 }
 
-void db_reset(struct db_stmt *st)
+static void sq_reset(struct db_stmt *st)
 {
-	sqlite3_reset(st->st);
-	sqlite3_clear_bindings(st->st);
+	sqlite3_reset(ST(st)->st);
+	sqlite3_clear_bindings(ST(st)->st);
 }
 
-void db_bind_int(struct db_stmt *st, int idx, int64_t v)
+static void sq_bind_int(struct db_stmt *st, int idx, int64_t v)
 {
-	sqlite3_bind_int64(st->st, idx, v);
+	sqlite3_bind_int64(ST(st)->st, idx, v);
 }
 
-void db_bind_text(struct db_stmt *st, int idx, const char *s, size_t len)
+static void sq_bind_text(struct db_stmt *st, int idx, const char *s,
+			 size_t len)
 {
 	if (!s || !len)
-		sqlite3_bind_null(st->st, idx);
+		sqlite3_bind_null(ST(st)->st, idx);
 	else
-		sqlite3_bind_text(st->st, idx, s, (int)len, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ST(st)->st, idx, s, (int)len,
+				  SQLITE_TRANSIENT);
 }
 
-void db_bind_null(struct db_stmt *st, int idx)
+static void sq_bind_null(struct db_stmt *st, int idx)
 {
-	sqlite3_bind_null(st->st, idx);
+	sqlite3_bind_null(ST(st)->st, idx);
 }
 
-int db_step(struct db_stmt *st, struct hoso_error *err)
+static int sq_step(struct db_stmt *st, struct hoso_error *err)
 {
-	int rc = sqlite3_step(st->st);
+	int rc = sqlite3_step(ST(st)->st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
-	sqlite_err(st->db, err, "step");
+	sqlite_err(SQ(st->db), err, "step");
 	return -1;
 }
 
-int db_column_is_null(struct db_stmt *st, int col)
+static int sq_column_is_null(struct db_stmt *st, int col)
 {
-	return sqlite3_column_type(st->st, col) == SQLITE_NULL;
+	return sqlite3_column_type(ST(st)->st, col) == SQLITE_NULL;
 }
 
-int64_t db_column_int(struct db_stmt *st, int col)
+static int64_t sq_column_int(struct db_stmt *st, int col)
 {
-	return sqlite3_column_int64(st->st, col);
+	return sqlite3_column_int64(ST(st)->st, col);
 }
 
-const char *db_column_text(struct db_stmt *st, int col, size_t *len)
+static const char *sq_column_text(struct db_stmt *st, int col, size_t *len)
 {
-	const char *s = (const char *)sqlite3_column_text(st->st, col);
+	const char *s = (const char *)sqlite3_column_text(ST(st)->st, col);
 	if (len)
-		*len = s ? (size_t)sqlite3_column_bytes(st->st, col) : 0;
+		*len = s ? (size_t)sqlite3_column_bytes(ST(st)->st, col) : 0;
 	return s;
 }
 
-int64_t db_last_insert_id(struct db *db)
+static int64_t sq_last_insert_id(struct db *d)
 {
-	return sqlite3_last_insert_rowid(db->h);
+	return sqlite3_last_insert_rowid(SQ(d)->h);
 }
 
-int64_t db_changes(struct db *db)
+static int64_t sq_changes(struct db *d)
 {
-	return sqlite3_changes64(db->h);
+	return sqlite3_changes64(SQ(d)->h);
 }
 
-int db_finish_fresh(struct db *db, struct hoso_error *err)
+static int sq_finish_fresh(struct db *d, struct hoso_error *err)
 {
+	struct sq_db *db = SQ(d);
 	if (!(db->flags & DB_OPEN_FRESH))
 		return 0;
 	/* synchronous=FULL makes the switch to WAL write everything out. */
@@ -317,8 +348,24 @@ int db_finish_fresh(struct db *db, struct hoso_error *err)
 			  err);
 }
 
-int db_backup_to(struct db *db, const char *path, struct hoso_error *err)
+/* SQLite has no notifications: followers poll operations.seq. */
+static int sq_listen(struct db *d, struct hoso_error *err)
 {
+	return 0;
+}
+
+static int sq_wait_change(struct db *d, int timeout_ms)
+{
+	struct timespec ts = {timeout_ms / 1000,
+			      (long)(timeout_ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+	return 0;
+}
+
+static int sq_backup_to(struct db *d, const char *path,
+			struct hoso_error *err)
+{
+	struct sq_db *db = SQ(d);
 	sqlite3 *dst;
 	int rc;
 	if (sqlite3_open(path, &dst) != SQLITE_OK) {
@@ -346,3 +393,29 @@ int db_backup_to(struct db *db, const char *path, struct hoso_error *err)
 	sqlite3_close(dst);
 	return rc;
 }
+
+static const struct db_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = sq_close,
+	.schema_version = sq_schema_version,
+	.exec = sq_exec,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.prepare = sq_prepare,
+	.finalize = sq_finalize,
+	.reset = sq_reset,
+	.bind_int = sq_bind_int,
+	.bind_text = sq_bind_text,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.column_is_null = sq_column_is_null,
+	.column_int = sq_column_int,
+	.column_text = sq_column_text,
+	.last_insert_id = sq_last_insert_id,
+	.changes = sq_changes,
+	.backup_to = sq_backup_to,
+	.finish_fresh = sq_finish_fresh,
+	.listen = sq_listen,
+	.wait_change = sq_wait_change,
+};

@@ -42,6 +42,10 @@ struct http_request;
  * refuses undeclared parameters and fields, wrong types and missing
  * required ones with 400 before the handler runs, and the OpenAPI document
  * is generated from the same specs. */
+/* body spec of a route whose body is text, not JSON (a CSV reorganisation
+ * plan): the gatekeeper only caps its size; the handler reads req->body. */
+#define HTTP_BODY_TEXT "text/csv"
+
 struct http_route {
 	const char *method;  /* "GET", "POST" */
 	const char *pattern; /* "/api/v1/orgs/{id}/count" */
@@ -158,5 +162,9 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
 unsigned http_server_port(const struct http_server *s);
 /* Stops accepting, finishes requests in flight, frees. */
 void http_server_stop(struct http_server *s);
+/* Takes / releases the lock every request runs under (for a thread that
+ * updates the read model, model/follow.h); arg is the server. */
+void http_server_lock(void *server);
+void http_server_unlock(void *server);
 
 #endif

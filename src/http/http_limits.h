@@ -20,6 +20,10 @@
 #define HTTP_THREADS 2
 /* Simultaneous connections: more queue in the kernel. */
 #define HTTP_CONNECTIONS_MAX 256
+/* Simultaneous connections from one address: a slow client (slowloris)
+ * cannot take all HTTP_CONNECTIONS_MAX; an office behind one NAT address
+ * still has room for dozens of browsers. */
+#define HTTP_CONNECTIONS_PER_IP_MAX 64
 /* Idle connection timeout, seconds. */
 #define HTTP_CONNECTION_TIMEOUT 30
 /* Per-connection memory of libmicrohttpd (headers); 64 KiB holds long

@@ -1,8 +1,10 @@
 /* index: building the read model, the questions Q1-Q3 and Q5, look-ups and
  * updates (Q4 is in search.c, the tree in org.c, members in member.c). */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "index/index_int.h"
 #include "model/reflist.h"
@@ -32,6 +34,7 @@ static int cmp_root(const void *a, const void *b, void *arg);
 static void derive(struct index *ix)
 {
 	ix_bounds_rebuild(ix);
+	ix_tree_order(ix);
 	size_t n = 0;
 	for (size_t s = 0; s < ix->n_orgs; s++)
 		n += ix->orgs[s].n_versions;
@@ -69,83 +72,188 @@ static int cmp_root(const void *a, const void *b, void *arg)
 
 static int cmp_ver_by_id(const void *a, const void *b)
 {
-	const struct index_org_version *x = *(const struct index_org_version *const *)a;
-	const struct index_org_version *y = *(const struct index_org_version *const *)b;
+	const struct index_org_version *x = a, *y = b;
 	if (x->id != y->id)
 		return (x->id > y->id) - (x->id < y->id);
 	return (x->from > y->from) - (x->from < y->from);
 }
 
-struct index *index_build(const struct index_input *in)
-{
-	struct index *ix = xcalloc(1, sizeof(*ix));
-	ix_idmap_init(&ix->org_map, in->n_orgs);
-	ix_idmap_init(&ix->member_map, in->n_members);
+static void build_phase(const char *what);
 
+struct index_builder {
+	struct index *ix;
+	struct index_org_version *orgs; /* strings in strs */
+	size_t n_orgs, alloc_orgs;
+	struct ix_arena strs;
+	struct index_placement *pl;
+	size_t n_pl, alloc_pl;
+};
+
+struct index_builder *index_builder_new(size_t members_hint,
+					size_t placements_hint)
+{
+	struct index_builder *b = xcalloc(1, sizeof(*b));
+	build_phase(NULL);
+	b->ix = xcalloc(1, sizeof(*b->ix));
+	ix_idmap_init(&b->ix->org_map, 0);
+	ix_idmap_init(&b->ix->member_map, 0);
+	if (members_hint) {
+		b->ix->members = xmalloc(members_hint * sizeof(*b->ix->members));
+		b->ix->alloc_members = members_hint;
+	}
+	if (placements_hint) {
+		b->pl = xmalloc(placements_hint * sizeof(*b->pl));
+		b->alloc_pl = placements_hint;
+	}
+	return b;
+}
+
+void index_builder_org(struct index_builder *b,
+		       const struct index_org_version *v)
+{
+	if (v->id <= 0)
+		return;
+	ALLOC_GROW(b->orgs, b->n_orgs + 1, b->alloc_orgs);
+	struct index_org_version *o = &b->orgs[b->n_orgs++];
+	*o = *v;
+	o->code = v->code ? ix_arena_dup(&b->strs, v->code, strlen(v->code))
+			  : NULL;
+	o->name = v->name ? ix_arena_dup(&b->strs, v->name, strlen(v->name))
+			  : NULL;
+}
+
+void index_builder_member(struct index_builder *b, const struct index_member *m)
+{
+	if (m->id > 0)
+		ix_member_store(b->ix, m);
+}
+
+void index_builder_placement(struct index_builder *b,
+			     const struct index_placement *p)
+{
+	if (p->member_id <= 0 || p->from >= p->to)
+		return;
+	ALLOC_GROW(b->pl, b->n_pl + 1, b->alloc_pl);
+	b->pl[b->n_pl++] = *p;
+}
+
+static int cmp_place_from(const void *a, const void *b)
+{
+	const struct ix_place *x = a, *y = b;
+	return (x->from > y->from) - (x->from < y->from);
+}
+
+/* HOSO_INDEX_TIMING=1 prints the build's phases on stderr. */
+static void build_phase(const char *what)
+{
+	static double last;
+	static int on = -1;
+	if (on < 0)
+		on = getenv("HOSO_INDEX_TIMING") != NULL;
+	if (!on)
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	double t = ts.tv_sec + ts.tv_nsec / 1e9;
+	if (what)
+		fprintf(stderr, "index build: %-12s %.3f s\n", what, t - last);
+	last = t;
+}
+
+static void *events_thread(void *arg)
+{
+	ix_events_build(arg);
+	return NULL;
+}
+
+struct index *index_builder_finish(struct index_builder *b)
+{
+	struct index *ix = b->ix;
+
+	build_phase("intake");
 	/* Organisations: versions grouped by id. */
-	const struct index_org_version **byid =
-		xmalloc((in->n_orgs ? in->n_orgs : 1) * sizeof(*byid));
-	for (size_t i = 0; i < in->n_orgs; i++)
-		byid[i] = &in->orgs[i];
-	qsort(byid, in->n_orgs, sizeof(*byid), cmp_ver_by_id);
-	struct index_org_version *tmp =
-		xmalloc((in->n_orgs ? in->n_orgs : 1) * sizeof(*tmp));
-	for (size_t i = 0; i < in->n_orgs;) {
+	qsort(b->orgs, b->n_orgs, sizeof(*b->orgs), cmp_ver_by_id);
+	for (size_t i = 0; i < b->n_orgs;) {
 		size_t j = i;
-		if (byid[i]->id <= 0) {
-			i++;
-			continue;
-		}
-		for (; j < in->n_orgs && byid[j]->id == byid[i]->id; j++)
-			tmp[j - i] = *byid[j];
-		int32_t slot = ix_org_slot_make(ix, byid[i]->id);
-		ix_org_set_versions(ix, slot, tmp, j - i);
+		while (j < b->n_orgs && b->orgs[j].id == b->orgs[i].id)
+			j++;
+		int32_t slot = ix_org_slot_make(ix, b->orgs[i].id);
+		ix_org_set_versions(ix, slot, b->orgs + i, j - i);
 		i = j;
 	}
-	free(tmp);
-	free(byid);
+	free(b->orgs);
+	ix_arena_free(&b->strs);
 
-	/* Members: placements grouped by member (counting sort). */
-	struct ix_idmap which;
-	ix_idmap_init(&which, in->n_members);
-	for (size_t i = 0; i < in->n_members; i++)
-		if (in->members[i].id > 0)
-			ix_idmap_put(&which, in->members[i].id, (int32_t)i);
-	size_t *start = xcalloc(in->n_members + 1, sizeof(*start));
-	int32_t *owner = xmalloc((in->n_placements ? in->n_placements : 1) *
-				 sizeof(*owner));
-	for (size_t i = 0; i < in->n_placements; i++) {
-		owner[i] = in->placements[i].member_id > 0
-				   ? ix_idmap_get(&which, in->placements[i].member_id)
-				   : -1;
-		if (owner[i] >= 0)
-			start[owner[i] + 1]++;
+	/* Places: grouped by member in input order (counting sort), then
+	 * each member's in time order. */
+	int32_t *owner = xmalloc((b->n_pl ? b->n_pl : 1) * sizeof(*owner));
+	for (size_t s = 0; s < ix->n_members; s++)
+		ix->members[s].n_places = 0;
+	size_t n = 0;
+	for (size_t i = 0; i < b->n_pl; i++) {
+		owner[i] = ix_member_slot(ix, b->pl[i].member_id);
+		if (owner[i] >= 0) {
+			ix->members[owner[i]].n_places++;
+			n++;
+		}
 	}
-	for (size_t i = 0; i < in->n_members; i++)
-		start[i + 1] += start[i];
-	struct index_placement *pl = xmalloc(
-		(start[in->n_members] ? start[in->n_members] : 1) * sizeof(*pl));
-	size_t *fill = xmalloc((in->n_members + 1) * sizeof(*fill));
-	memcpy(fill, start, (in->n_members + 1) * sizeof(*fill));
-	for (size_t i = 0; i < in->n_placements; i++)
-		if (owner[i] >= 0)
-			pl[fill[owner[i]]++] = in->placements[i];
-	free(fill);
+	ix->places = xmalloc((n ? n : 1) * sizeof(*ix->places));
+	ix->n_places = ix->alloc_places = n;
+	uint32_t off = 0;
+	for (size_t s = 0; s < ix->n_members; s++) {
+		ix->members[s].place_off = off;
+		off += ix->members[s].n_places;
+		ix->members[s].n_places = 0;
+	}
+	for (size_t i = 0; i < b->n_pl; i++) {
+		if (owner[i] < 0)
+			continue;
+		struct ix_member *mb = &ix->members[owner[i]];
+		int32_t org = ix_org_slot_make(ix, b->pl[i].org_id);
+		ix->places[mb->place_off + mb->n_places++] = (struct ix_place){
+			org, b->pl[i].from, b->pl[i].to};
+	}
 	free(owner);
-	for (size_t i = 0; i < in->n_members; i++) {
-		const struct index_member *m = &in->members[i];
-		if (m->id <= 0 || ix_idmap_get(&which, m->id) != (int32_t)i)
-			continue; /* a repeated id: the last one counts */
-		ix_member_set(ix, m, pl + start[i], start[i + 1] - start[i], 0);
-	}
-	free(pl);
-	free(start);
-	ix_idmap_free(&which);
+	free(b->pl);
+	for (size_t s = 0; s < ix->n_members; s++)
+		if (ix->members[s].n_places > 1)
+			qsort(ix->places + ix->members[s].place_off,
+			      ix->members[s].n_places, sizeof(*ix->places),
+			      cmp_place_from);
+	free(b);
+	build_phase("places");
 
+	/* Q5 buckets in a second thread; records, Q4 entries, the tree's
+	 * derived look-ups and the step functions here. */
+	pthread_t th;
+	int threaded = !pthread_create(&th, NULL, events_thread, ix);
+	if (!threaded)
+		ix_events_build(ix);
+	ix_recs_build(ix);
+	build_phase("recs");
+	ix_nrecs_build(ix);
+	build_phase("names");
 	derive(ix);
 	ix_mark_big(ix);
 	ix_steps_compute_all(ix);
+	build_phase("steps");
+	if (threaded)
+		pthread_join(th, NULL);
+	build_phase("events wait");
 	return ix;
+}
+
+struct index *index_build(const struct index_input *in)
+{
+	struct index_builder *b = index_builder_new(in->n_members,
+						    in->n_placements);
+	for (size_t i = 0; i < in->n_orgs; i++)
+		index_builder_org(b, &in->orgs[i]);
+	for (size_t i = 0; i < in->n_members; i++)
+		index_builder_member(b, &in->members[i]);
+	for (size_t i = 0; i < in->n_placements; i++)
+		index_builder_placement(b, &in->placements[i]);
+	return index_builder_finish(b);
 }
 
 void index_free(struct index *ix)
@@ -156,10 +264,10 @@ void index_free(struct index *ix)
 		ix_org_release(&ix->orgs[s]);
 	free(ix->orgs);
 	ix_idmap_free(&ix->org_map);
-	for (size_t s = 0; s < ix->n_members; s++)
-		ix_member_release(&ix->members[s]);
 	free(ix->members);
 	ix_idmap_free(&ix->member_map);
+	free(ix->places);
+	ix_arena_free(&ix->cards);
 	for (size_t d = 0; d < ix->n_days; d++) {
 		free(ix->days[d].ev);
 		free(ix->days[d].mv);
@@ -168,6 +276,13 @@ void index_free(struct index *ix)
 	free(ix->bounds);
 	free(ix->codes);
 	free(ix->roots);
+	free(ix->pre_org);
+	free(ix->pre_end);
+	free(ix->node_off);
+	free(ix->nodes);
+	free(ix->rseg);
+	free(ix->moved);
+	ix_names_free(ix);
 	ix_words_free(ix);
 	free(ix);
 }
@@ -179,7 +294,8 @@ size_t index_memory(const struct index *ix)
 {
 	size_t b = sizeof(*ix);
 	b += ix->alloc_orgs * sizeof(*ix->orgs);
-	b += ix->org_map.cap * 8 + ix->member_map.cap * 8;
+	b += (ix->org_map.cap + ix->member_map.cap) * 8 +
+	     (ix->org_map.n_direct + ix->member_map.n_direct) * 4;
 	for (size_t s = 0; s < ix->n_orgs; s++) {
 		const struct ix_org *o = &ix->orgs[s];
 		b += o->n_versions * (sizeof(*o->versions) + 4 + 2 * MALLOC_OVERHEAD);
@@ -191,11 +307,13 @@ size_t index_memory(const struct index *ix)
 		b += o->step.alloc * (sizeof(int32_t) + sizeof(*o->step.val));
 	}
 	b += ix->alloc_members * sizeof(*ix->members);
-	for (size_t s = 0; s < ix->n_members; s++) {
-		const struct ix_member *mb = &ix->members[s];
-		b += MALLOC_OVERHEAD + mb->n_places * sizeof(struct ix_place) +
-		     mb->n_words * 4u + mb->key_len + strlen(mb->m.full_name) + 1 +
-		     (mb->m.card_no ? strlen(mb->m.card_no) + 1 : 0);
+	b += ix->alloc_places * sizeof(*ix->places);
+	b += ix->cards.bytes;
+	b += ix->alloc_names * sizeof(*ix->names) + ix->nhash_cap * 4;
+	for (size_t i = 0; i < ix->n_names; i++) {
+		const struct ix_name *nm = &ix->names[i];
+		b += nm->n_words * 4u + nm->key_len + strlen(nm->text) + 1 +
+		     nm->alloc_ent * sizeof(*nm->ent) + 2 * MALLOC_OVERHEAD;
 	}
 	b += ix->alloc_days * sizeof(*ix->days);
 	for (size_t d = 0; d < ix->n_days; d++)
@@ -364,9 +482,9 @@ static int32_t years_threshold(int32_t day, int years)
 }
 
 struct scan_job {
-	const struct index *ix;
-	const int32_t *orgs;
-	size_t n_orgs;
+	const struct ix_rseg *seg;
+	const uint32_t *pos; /* preorder positions to scan */
+	size_t n_pos;
 	int32_t day;
 	int32_t age[4], mem[2];
 	uint32_t *bins; /* N_BIN */
@@ -377,9 +495,9 @@ static void *scan_run(void *arg)
 	struct scan_job *j = arg;
 	const int32_t day = j->day;
 	uint32_t *bins = j->bins;
-	for (size_t k = 0; k < j->n_orgs; k++) {
-		const struct ix_org *o = &j->ix->orgs[j->orgs[k]];
-		const struct ix_rec *r = o->recs, *end = r + o->n_recs;
+	for (size_t k = 0; k < j->n_pos; k++) {
+		const struct ix_rseg *g = &j->seg[j->pos[k]];
+		const struct ix_rec *r = g->recs, *end = r + g->n;
 		for (; r < end; r++) {
 			if (r->from > day || day >= r->to)
 				continue;
@@ -397,7 +515,7 @@ static void *scan_run(void *arg)
 }
 
 /* Past this many placements a breakdown is split over two threads. */
-#define SCAN_SPLIT 500000
+#define SCAN_SPLIT 200000
 
 int index_breakdown(const struct index *ix, int32_t org, int32_t day,
 		    struct index_breakdown *out)
@@ -406,16 +524,20 @@ int index_breakdown(const struct index *ix, int32_t org, int32_t day,
 	if (s < 0)
 		return -1;
 	memset(out, 0, sizeof(*out));
-	int32_t *list = NULL;
+	/* The subtree's orgs as preorder positions: their records lie
+	 * mostly in one run of memory. */
+	uint8_t *states = xcalloc(ix->n_orgs ? ix->n_orgs : 1, 1);
+	uint32_t *list = NULL;
 	size_t n = 0, alloc = 0;
-	ix_subtree_list(ix, s, day, &list, &n, &alloc);
+	ix_subtree_states(ix, s, day, states, &list, &n, &alloc);
+	free(states);
 	size_t recs = 0;
 	for (size_t i = 0; i < n; i++)
-		recs += ix->orgs[list[i]].n_recs;
+		recs += ix->rseg[list[i]].n;
 
 	uint32_t *bins = xcalloc(2 * N_BIN, sizeof(*bins));
 	struct scan_job job[2];
-	job[0].ix = ix;
+	job[0].seg = ix->rseg;
 	job[0].day = day;
 	job[0].age[0] = years_threshold(day, 31);
 	job[0].age[1] = years_threshold(day, 41);
@@ -423,8 +545,8 @@ int index_breakdown(const struct index *ix, int32_t org, int32_t day,
 	job[0].age[3] = years_threshold(day, 61);
 	job[0].mem[0] = years_threshold(day, 10);
 	job[0].mem[1] = years_threshold(day, 30);
-	job[0].orgs = list;
-	job[0].n_orgs = n;
+	job[0].pos = list;
+	job[0].n_pos = n;
 	job[0].bins = bins;
 	job[1] = job[0];
 	job[1].bins = bins + N_BIN;
@@ -433,14 +555,13 @@ int index_breakdown(const struct index *ix, int32_t org, int32_t day,
 	if (recs > SCAN_SPLIT) {
 		size_t half = 0, i = 0;
 		for (; i < n && half < recs / 2; i++)
-			half += ix->orgs[list[i]].n_recs;
-		job[0].n_orgs = i;
-		job[1].orgs = list + i;
-		job[1].n_orgs = n - i;
+			half += ix->rseg[list[i]].n;
+		job[0].n_pos = i;
+		job[1].pos = list + i;
+		job[1].n_pos = n - i;
 		threaded = !pthread_create(&th, NULL, scan_run, &job[1]);
-		if (!threaded) { /* run it here instead */
-			job[0].n_orgs = n;
-		}
+		if (!threaded) /* run it here instead */
+			job[0].n_pos = n;
 	}
 	scan_run(&job[0]);
 	if (threaded)
@@ -515,8 +636,9 @@ int index_changes(const struct index *ix, int32_t org, int32_t from,
 	if (!alive)
 		return -1;
 
-	struct ix_memo mm;
-	ix_memo_init(&mm, ix, s);
+	/* A day whose events all hang under this org as their root has its
+	 * answer ready; the other days are checked event by event. */
+	struct ix_cmemo mm = {NULL, s};
 	size_t lo = 0, hi = ix->n_days;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -525,22 +647,29 @@ int index_changes(const struct index *ix, int32_t org, int32_t from,
 		else
 			hi = mid;
 	}
-	int64_t count[EV_MOVE] = {0};
+	int64_t count[7] = {0};
 	for (size_t d = lo; d < ix->n_days && ix->days[d].day < to; d++) {
 		const struct ix_day *b = &ix->days[d];
 		int32_t t = b->day;
+		if (b->root == s) {
+			for (int k = 0; k < 7; k++)
+				count[k] += b->cnt[k];
+			continue;
+		}
+		if (!mm.e)
+			ix_cmemo_init(&mm, ix, s);
 		for (size_t i = 0; i < b->n_ev; i++) {
 			int type = (int)((uint32_t)b->ev[i].member >> 28);
 			int32_t on = type <= EV_OFFICIAL ? t : t - 1;
-			if (ix_memo_in(ix, &mm, b->ev[i].org, on))
+			if (ix_chain(ix, &mm, b->ev[i].org, on) > 0)
 				count[type]++;
 		}
 		for (size_t i = 0; i < b->n_mv; i++) {
 			const struct ix_move *mv = &b->mv[i];
-			int was = ix_memo_in(ix, &mm, mv->prev_org, mv->prev_last);
-			int is = ix_memo_in(ix, &mm, mv->org, t);
-			out->moved_in += !was && is;
-			out->moved_out += was && !is;
+			int was = ix_chain(ix, &mm, mv->prev_org, mv->prev_last) > 0;
+			int is = ix_chain(ix, &mm, mv->org, t) > 0;
+			count[5] += !was && is;
+			count[6] += was && !is;
 		}
 	}
 	out->admitted = count[EV_ADMITTED];
@@ -548,7 +677,9 @@ int index_changes(const struct index *ix, int32_t org, int32_t from,
 	out->left = count[EV_LEFT];
 	out->expelled = count[EV_EXPELLED];
 	out->died = count[EV_DIED];
-	ix_memo_release(&mm);
+	out->moved_in = count[5];
+	out->moved_out = count[6];
+	ix_cmemo_release(&mm);
 	return 0;
 }
 
@@ -566,7 +697,7 @@ int32_t index_member_place(const struct index *ix, int32_t member_id,
 	int32_t s = ix_member_slot(ix, member_id);
 	if (s < 0)
 		return 0;
-	int32_t o = ix_place_on(&ix->members[s], day);
+	int32_t o = ix_place_on(ix, &ix->members[s], day);
 	return o < 0 ? 0 : ix->orgs[o].id;
 }
 
@@ -577,7 +708,7 @@ void index_put_member(struct index *ix, const struct index_member *m,
 {
 	if (m->id <= 0)
 		return;
-	ix_member_set(ix, m, pl, n_pl, 1);
+	ix_member_set(ix, m, pl, n_pl);
 }
 
 /* Every org that was ever above slot (through any version), slot included. */
@@ -606,6 +737,14 @@ void index_put_org(struct index *ix, int32_t id,
 	/* Room for parents this change may create. */
 	uint8_t *seen = xcalloc(ix->n_orgs + n + 1, 1);
 	ever_above(ix, slot, seen, &list, &nl, &alloc);
+	/* Chains change from the first day of an old or new version on. */
+	int32_t first = DAY_MAX;
+	for (uint32_t i = 0; i < ix->orgs[slot].n_versions; i++)
+		if (ix->orgs[slot].versions[i].from < first)
+			first = ix->orgs[slot].versions[i].from;
+	for (size_t i = 0; i < n; i++)
+		if (versions[i].from < first)
+			first = versions[i].from;
 	ix_org_set_versions(ix, slot, versions, n);
 	seen[slot] = 0;
 	ever_above(ix, slot, seen, &list, &nl, &alloc);
@@ -622,4 +761,5 @@ void index_put_org(struct index *ix, int32_t id,
 	free(list);
 	free(seen);
 	derive(ix);
+	ix_days_roots(ix, first);
 }

@@ -58,6 +58,20 @@ struct index;
 
 /* Builds the read model; the input can be freed afterwards. */
 struct index *index_build(const struct index_input *in);
+
+/* The same from a stream of rows, so that the loader keeps no copy of the
+ * store: rows in any order (a repeated member id: the last one counts),
+ * strings copied. Hints (0: unknown) size the arrays. finish frees b. */
+struct index_builder;
+struct index_builder *index_builder_new(size_t members_hint,
+					size_t placements_hint);
+void index_builder_org(struct index_builder *b,
+		       const struct index_org_version *v);
+void index_builder_member(struct index_builder *b,
+			  const struct index_member *m);
+void index_builder_placement(struct index_builder *b,
+			     const struct index_placement *p);
+struct index *index_builder_finish(struct index_builder *b);
 void index_free(struct index *ix);
 /* Bytes the read model holds (for reports and the README). */
 size_t index_memory(const struct index *ix);

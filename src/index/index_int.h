@@ -17,8 +17,11 @@
 /* Bytes of one collation key. */
 #define IX_KEY_MAX 512
 
-/* Open-addressing map from a positive id to a slot. */
+/* Map from a positive id to a slot: a direct array while the ids are dense
+ * (the store's ids are 1..n), open addressing for the others. */
 struct ix_idmap {
+	int32_t *direct; /* by id, -1: none */
+	size_t n_direct, n_dused;
 	int32_t *keys; /* 0: empty */
 	int32_t *vals;
 	size_t cap, n;
@@ -31,12 +34,12 @@ struct ix_link {
 
 /* One placement as seen by counting: the member's attributes packed next
  * to its effective interval (placement within membership), so that a
- * breakdown scans memory sequentially. */
+ * breakdown scans memory sequentially. Records with the same fields are
+ * interchangeable, so no member slot is kept. */
 struct ix_rec {
 	int32_t from, to; /* [from, to) clipped to [admitted, ended) */
 	int32_t birth, admitted, official;
-	int32_t member; /* slot */
-	uint8_t attr;   /* attribute cell: see ix_attr_code() */
+	uint8_t attr; /* attribute cell: see ix_attr_code() */
 };
 
 /* Step function of (members, grassroots, cells) in a subtree by day: the
@@ -59,7 +62,19 @@ struct ix_org {
 	struct ix_rec *recs; /* placements directly in this org */
 	size_t n_recs, alloc_recs;
 	struct ix_step step;
+	uint32_t pre; /* position in the preorder (struct index) */
 	uint8_t big, step_state;
+};
+
+/* One org version in preorder: org slot, [from, to), parent slot or -1. */
+struct ix_tnode {
+	int32_t org, from, to, parent;
+};
+
+/* The records of the org at one preorder position (for sequential scans). */
+struct ix_rseg {
+	const struct ix_rec *recs;
+	size_t n;
 };
 
 /* A placement of a member: org slot over [from, to). */
@@ -67,15 +82,42 @@ struct ix_place {
 	int32_t org, from, to;
 };
 
-struct ix_member {
-	struct index_member m; /* strings point into blob */
-	char *blob;            /* places, words, key, name, card: one block */
-	struct ix_place *places;
+/* Q4 entry: one clipped placement of a member, kept in its name's list. */
+struct ix_nrec {
+	int32_t member; /* slot */
+	int32_t org;    /* slot */
+	int32_t from, to;
+};
+
+/* A distinct full name (exact bytes): shared by every member bearing it, so
+ * folding and collation are done once per name, not once per member. */
+struct ix_name {
+	char *text;     /* the name; blob also holds words and key */
 	int32_t *words; /* word ids in name order, duplicates removed */
 	uint8_t *key;
-	uint32_t n_places;
+	uint32_t hash;
 	uint16_t key_len;
 	uint8_t n_words;
+	/* Q4: the placements of the members bearing this name, by member id
+	 * then placement order. */
+	struct ix_nrec *ent;
+	size_t n_ent, alloc_ent;
+};
+
+struct ix_member {
+	struct index_member m; /* full_name: the name's text; card in arena */
+	uint32_t place_off;    /* first place in ix->places */
+	uint32_t n_places;
+	int32_t name;          /* ix->names slot */
+};
+
+/* Strings that never move once stored (pointers handed out stay valid). */
+struct ix_arena {
+	char *cur;
+	size_t left;
+	char **chunks;
+	size_t n_chunks, alloc_chunks;
+	size_t bytes;
 };
 
 struct ix_code {
@@ -98,6 +140,11 @@ struct ix_move {
 };
 struct ix_day {
 	int32_t day;
+	/* Q5 answer for the org root (the top of the chains of every event of
+	 * the day), so that the root's changes are a sum over days; root is
+	 * -1 when there are no counted events, -2 when tops differ. */
+	int32_t root;
+	int32_t cnt[7]; /* admitted, official, left, expelled, died, in, out */
 	struct ix_event *ev;
 	size_t n_ev, alloc_ev;
 	struct ix_move *mv;
@@ -109,7 +156,7 @@ struct ix_word {
 	char *text;
 	uint32_t len;
 	uint32_t pos;    /* rank in sorted order */
-	int32_t *post;   /* member slots having the word */
+	int32_t *post;   /* name slots having the word */
 	size_t n_post, alloc_post;
 };
 
@@ -121,6 +168,14 @@ struct index {
 	struct ix_member *members;
 	size_t n_members, alloc_members;
 	struct ix_idmap member_map;
+	struct ix_place *places; /* every member's places, by member */
+	size_t n_places, alloc_places;
+	struct ix_arena cards;
+
+	struct ix_name *names;
+	size_t n_names, alloc_names;
+	int32_t *nhash; /* open addressing over name slots, -1 empty */
+	size_t nhash_cap;
 
 	int32_t *bounds; /* distinct version days, sorted: epochs for Q5 */
 	size_t n_bounds;
@@ -128,6 +183,19 @@ struct index {
 	size_t n_codes;
 	int32_t *roots; /* orgs with a version without parent, by id */
 	size_t n_roots;
+
+	/* Preorder of the union of the trees of all days (an org at its first
+	 * visit from the roots): a subtree on any day is its top's range plus
+	 * the ranges of "moved" orgs (outside the range of a parent they had)
+	 * that are under the top that day. */
+	int32_t *pre_org;        /* position -> org slot */
+	uint32_t *pre_end;       /* position -> end of its range */
+	uint32_t *node_off;      /* position -> first node (n_orgs + 1) */
+	struct ix_tnode *nodes;  /* versions by position */
+	struct ix_rseg *rseg;    /* position -> records */
+	int32_t *moved;
+	size_t n_moved;
+	size_t n_pre;            /* orgs ordered (the rest came later) */
 
 	struct ix_day *days; /* by day */
 	size_t n_days, alloc_days;
@@ -157,10 +225,25 @@ void ix_bounds_rebuild(struct index *ix);
 /* Subtree sums on day of (members, grassroots, cells) for org slot. */
 void ix_subtree_sum(const struct index *ix, int32_t slot, int32_t day,
 		    int64_t out[3]);
-/* Every org slot of subtree(slot, day), appended to *out. */
-void ix_subtree_list(const struct index *ix, int32_t slot, int32_t day,
-		     int32_t **out, size_t *n, size_t *alloc);
 void ix_mark_big(struct index *ix);
+/* Recomputes the preorder, its nodes, moved orgs and record segments. */
+void ix_tree_order(struct index *ix);
+/* Keeps the record segment of slot in step after its records changed. */
+void ix_rseg_sync(struct index *ix, int32_t slot);
+/* States of orgs for subtree(top, day), in st (n_orgs bytes, zeroed):
+ * SUB_IN/SUB_OUT when decided, 0 when not looked at (then not in it).
+ * When list is not NULL, the preorder positions of every org of the
+ * subtree are appended to it. */
+enum { SUB_UNKNOWN = 0, SUB_IN = 1, SUB_OUT = 2, SUB_LISTED = 3 };
+void ix_subtree_states(const struct index *ix, int32_t top, int32_t day,
+		       uint8_t *st, uint32_t **list, size_t *n,
+		       size_t *alloc);
+/* Decides the orgs of top's own range only (st zeroed, top alive on day);
+ * then ix_subtree_in answers for any org, deciding the others lazily. */
+void ix_subtree_prime(const struct index *ix, int32_t top, int32_t day,
+		      uint8_t *st);
+int ix_subtree_in(const struct index *ix, int32_t top, int32_t day,
+		  uint8_t *st, int32_t org);
 void ix_steps_compute_all(struct index *ix);
 void ix_step_compute(struct index *ix, int32_t slot);
 /* Adds delta to component k of the subtree functions of slot and its
@@ -177,25 +260,63 @@ struct ix_memo {
 };
 void ix_memo_init(struct ix_memo *mm, const struct index *ix, int32_t top);
 void ix_memo_release(struct ix_memo *mm);
+/* The epoch of day: the tree is the same on all days of one epoch. */
+uint32_t ix_epoch_of(const struct index *ix, int32_t day);
 int ix_memo_in(const struct index *ix, struct ix_memo *mm, int32_t org,
 	       int32_t day);
+/* The same with day's epoch already known (ix_epoch_of). */
+int ix_memo_in_e(const struct index *ix, struct ix_memo *mm, int32_t org,
+		 int32_t day, uint32_t epoch);
+
+/* Memo of a chain's answer with the interval of days over which the chain
+ * (every version from org up) stays the same: "in subtree(top)" when
+ * top >= 0, else the slot at the top of the chain (-1: broken). */
+struct ix_cmemo_ent {
+	int32_t res, from, to;
+};
+struct ix_cmemo {
+	struct ix_cmemo_ent *e; /* by org slot; zeroed: nothing known */
+	int32_t top;
+};
+void ix_cmemo_init(struct ix_cmemo *m, const struct index *ix, int32_t top);
+void ix_cmemo_release(struct ix_cmemo *m);
+int32_t ix_chain(const struct index *ix, struct ix_cmemo *m, int32_t org,
+		 int32_t day);
 
 /* ---- members (member.c) ---- */
 int32_t ix_member_slot(const struct index *ix, int32_t id);
 uint8_t ix_attr_code(const struct index_member *m);
-/* Adds (or replaces) a member; used by build and put. */
+/* Stores member m (strings copied, name interned) without placements: a
+ * new slot, or the same slot when the id is known (the last one counts). */
+int32_t ix_member_store(struct index *ix, const struct index_member *m);
+/* Replaces (or adds) a member and its placements after the build: records,
+ * events, Q4 entries and the step functions follow. */
 void ix_member_set(struct index *ix, const struct index_member *m,
-		   const struct index_placement *pl, size_t n_pl, int update);
-void ix_member_release(struct ix_member *mb);
-int32_t ix_place_on(const struct ix_member *mb, int32_t day); /* slot, -1 */
+		   const struct index_placement *pl, size_t n_pl);
+/* Build: the records of every org, the Q5 day buckets, the Q4 entries of
+ * every name, in one pass each (members and places are in place). */
+void ix_recs_build(struct index *ix);
+void ix_events_build(struct index *ix);
+/* Recomputes the root answers of the day buckets from day on. */
+void ix_days_roots(struct index *ix, int32_t from);
+void ix_nrecs_build(struct index *ix);
+int32_t ix_place_on(const struct index *ix, const struct ix_member *mb,
+		    int32_t day); /* slot, -1 */
+static inline const struct ix_place *ix_places(const struct index *ix,
+					       const struct ix_member *mb)
+{
+	return ix->places + mb->place_off;
+}
+char *ix_arena_dup(struct ix_arena *a, const char *s, size_t n);
+void ix_arena_free(struct ix_arena *a);
 
-/* ---- search (search.c) ---- */
-/* Folds name and splits it into words; fills their ids (interned when make,
- * else -1 for a word not in the vocabulary). Returns how many. */
-int ix_fold_words(struct index *ix, const char *name, int32_t *ids, int max,
-		  int make);
-void ix_words_add_member(struct index *ix, int32_t slot);
-void ix_words_remove_member(struct index *ix, int32_t slot);
+/* ---- names and search (search.c) ---- */
+/* The name slot of the exact string s (made, with its words, key and
+ * postings, when new). */
+int32_t ix_name_intern(struct index *ix, const char *s, size_t n);
+void ix_names_free(struct index *ix);
+/* Adds or removes member slot's Q4 entries in its name's list. */
+void ix_nrecs_put(struct index *ix, int32_t slot, int add);
 void ix_words_free(struct index *ix);
 
 #endif

@@ -1,11 +1,11 @@
-/* member: members, their placements packed per org for counting, and the
- * day-bucketed events of Q5. */
+/* member: members and their places, the placements packed per org for
+ * counting, and the day-bucketed events of Q5 (built in bulk, then kept up
+ * to date one member at a time). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "index/index_int.h"
 #include "model/reflist.h"
-#include "text/text.h"
 
 #include "core/banned.h"
 
@@ -28,12 +28,54 @@ uint8_t ix_attr_code(const struct index_member *m)
 	return (uint8_t)c;
 }
 
-int32_t ix_place_on(const struct ix_member *mb, int32_t day)
+int32_t ix_place_on(const struct index *ix, const struct ix_member *mb,
+		    int32_t day)
 {
+	const struct ix_place *p = ix_places(ix, mb);
 	for (uint32_t i = 0; i < mb->n_places; i++)
-		if (mb->places[i].from <= day && day < mb->places[i].to)
-			return mb->places[i].org;
+		if (p[i].from <= day && day < p[i].to)
+			return p[i].org;
 	return -1;
+}
+
+/* ---- strings that never move ---- */
+
+/* Chunks of this size hold many short strings (card numbers). */
+#define ARENA_CHUNK ((size_t)1 << 20)
+
+char *ix_arena_dup(struct ix_arena *a, const char *s, size_t n)
+{
+	size_t need = n + 1;
+	char *p;
+	if (need > a->left) {
+		size_t sz = need > ARENA_CHUNK / 4 ? need : ARENA_CHUNK;
+		char *c = xmalloc(sz);
+		ALLOC_GROW(a->chunks, a->n_chunks + 1, a->alloc_chunks);
+		a->chunks[a->n_chunks++] = c;
+		a->bytes += sz;
+		if (sz == need) { /* a long string: its own chunk */
+			memcpy(c, s, n);
+			c[n] = '\0';
+			return c;
+		}
+		a->cur = c;
+		a->left = sz;
+	}
+	p = a->cur;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	a->cur += need;
+	a->left -= need;
+	return p;
+}
+
+void ix_arena_free(struct ix_arena *a)
+{
+	for (size_t i = 0; i < a->n_chunks; i++)
+		free(a->chunks[i]);
+	FREE_AND_NULL(a->chunks);
+	a->n_chunks = a->alloc_chunks = a->left = a->bytes = 0;
+	a->cur = NULL;
 }
 
 /* ---- Q5 events by day ---- */
@@ -51,6 +93,8 @@ static size_t day_lower(const struct index *ix, int32_t day)
 	return lo;
 }
 
+/* The bucket of day; made when absent (after the build: a new day is rare
+ * and the array holds tens of thousands of days, so a shift is cheap). */
 static struct ix_day *day_get(struct index *ix, int32_t day, int make)
 {
 	size_t i = day_lower(ix, day);
@@ -64,104 +108,384 @@ static struct ix_day *day_get(struct index *ix, int32_t day, int make)
 	ix->n_days++;
 	memset(&ix->days[i], 0, sizeof(ix->days[i]));
 	ix->days[i].day = day;
+	ix->days[i].root = -1;
 	return &ix->days[i];
 }
 
-static void event_put(struct index *ix, int32_t day, int32_t member, int type,
-		      int32_t org, int add)
-{
-	if (org < 0)
-		return; /* no place that day: counted nowhere */
-	int32_t tagged = member | (int32_t)((uint32_t)type << 28);
-	struct ix_day *d = day_get(ix, day, add);
-	if (!add) {
-		if (!d)
-			return;
-		for (size_t i = 0; i < d->n_ev; i++)
-			if (d->ev[i].member == tagged && d->ev[i].org == org) {
-				d->ev[i] = d->ev[--d->n_ev];
-				return;
-			}
-		return;
-	}
-	ALLOC_GROW(d->ev, d->n_ev + 1, d->alloc_ev);
-	d->ev[d->n_ev++] = (struct ix_event){tagged, org};
-}
+/* One event of a member: a plain event (type < EV_MOVE) or a move. */
+struct mev {
+	int32_t day;
+	int type;
+	struct ix_event ev;
+	struct ix_move mv;
+};
 
-static void move_put(struct index *ix, int32_t day, const struct ix_move *mv,
-		     int add)
-{
-	struct ix_day *d = day_get(ix, day, add);
-	if (!add) {
-		if (!d)
-			return;
-		for (size_t i = 0; i < d->n_mv; i++)
-			if (!memcmp(&d->mv[i], mv, sizeof(*mv))) {
-				d->mv[i] = d->mv[--d->n_mv];
-				return;
-			}
-		return;
-	}
-	ALLOC_GROW(d->mv, d->n_mv + 1, d->alloc_mv);
-	d->mv[d->n_mv++] = *mv;
-}
-
-/* Adds or removes every Q5 event of member slot s. */
-static void member_events(struct index *ix, int32_t s, int add)
+/* Calls fn for every Q5 event of member slot s (events without a place on
+ * their day are counted nowhere, so they are not made). */
+static void member_events_each(const struct index *ix, int32_t s,
+			       void (*fn)(void *, const struct mev *),
+			       void *arg)
 {
 	const struct ix_member *mb = &ix->members[s];
 	const struct index_member *m = &mb->m;
-	if (m->admitted != DAY_MIN && m->admitted != DAY_MAX)
-		event_put(ix, m->admitted, s, EV_ADMITTED,
-			  ix_place_on(mb, m->admitted), add);
-	mb = &ix->members[s];
-	if (m->official != DAY_MIN && m->official != DAY_MAX)
-		event_put(ix, m->official, s, EV_OFFICIAL,
-			  ix_place_on(mb, m->official), add);
+	const struct ix_place *pl = ix_places(ix, mb);
+	struct mev e;
+	int32_t org;
+	memset(&e, 0, sizeof(e));
+	if (m->admitted != DAY_MIN && m->admitted != DAY_MAX &&
+	    (org = ix_place_on(ix, mb, m->admitted)) >= 0) {
+		e.day = m->admitted;
+		e.type = EV_ADMITTED;
+		e.ev = (struct ix_event){s | (int32_t)((uint32_t)EV_ADMITTED << 28),
+					 org};
+		fn(arg, &e);
+	}
+	if (m->official != DAY_MIN && m->official != DAY_MAX &&
+	    (org = ix_place_on(ix, mb, m->official)) >= 0) {
+		e.day = m->official;
+		e.type = EV_OFFICIAL;
+		e.ev = (struct ix_event){s | (int32_t)((uint32_t)EV_OFFICIAL << 28),
+					 org};
+		fn(arg, &e);
+	}
 	int type = m->status == ST_LEFT ? EV_LEFT
 		   : m->status == ST_EXPELLED ? EV_EXPELLED
 		   : m->status == ST_DECEASED ? EV_DIED : -1;
-	if (type >= 0 && m->ended != DAY_MAX && m->ended != DAY_MIN)
-		event_put(ix, m->ended, s, type, ix_place_on(mb, m->ended - 1),
-			  add);
-	for (uint32_t i = 1; i < mb->n_places; i++) {
-		struct ix_move mv = {s, mb->places[i].org, mb->places[i - 1].org,
-				     mb->places[i - 1].to - 1};
-		move_put(ix, mb->places[i].from, &mv, add);
+	if (type >= 0 && m->ended != DAY_MAX && m->ended != DAY_MIN &&
+	    (org = ix_place_on(ix, mb, m->ended - 1)) >= 0) {
+		e.day = m->ended;
+		e.type = type;
+		e.ev = (struct ix_event){s | (int32_t)((uint32_t)type << 28), org};
+		fn(arg, &e);
 	}
+	for (uint32_t i = 1; i < mb->n_places; i++) {
+		e.day = pl[i].from;
+		e.type = EV_MOVE;
+		e.mv = (struct ix_move){s, pl[i].org, pl[i - 1].org,
+					pl[i - 1].to - 1};
+		fn(arg, &e);
+	}
+}
+
+/* The top of org's chain on day (-1: broken), by walking up. */
+static int32_t chain_top(const struct index *ix, int32_t org, int32_t day)
+{
+	for (int depth = 0; depth < IX_DEPTH_MAX && org >= 0; depth++) {
+		const struct ix_org *o = &ix->orgs[org];
+		int vi = ix_version_on(o, day);
+		if (vi < 0)
+			return -1;
+		if (o->vparent[vi] < 0)
+			return org;
+		org = o->vparent[vi];
+	}
+	return -1;
+}
+
+/* Adds sign x event e to the root answer of its bucket d, the tops of its
+ * chains given (t1: the place on the day, t0: the previous place). */
+static void root_count(struct ix_day *d, const struct mev *e, int32_t t1,
+		       int32_t t0, int sign)
+{
+	if (d->root == -2)
+		return;
+	int32_t tops[2] = {t1, e->type == EV_MOVE ? t0 : -1};
+	for (int i = 0; i < 2; i++) {
+		if (tops[i] < 0 || tops[i] == d->root)
+			continue;
+		if (d->root == -1 && sign > 0) {
+			d->root = tops[i];
+			continue;
+		}
+		d->root = -2; /* two roots, or a removal that does not fit */
+		return;
+	}
+	if (e->type != EV_MOVE) {
+		if (t1 >= 0)
+			d->cnt[e->type] += sign;
+		return;
+	}
+	int was = t0 >= 0 && t0 == d->root, is = t1 >= 0 && t1 == d->root;
+	d->cnt[5] += sign * (!was && is);
+	d->cnt[6] += sign * (was && !is);
+}
+
+static void root_event(const struct index *ix, struct ix_day *d,
+		       const struct mev *e, int sign)
+{
+	if (d->root == -2)
+		return;
+	if (e->type == EV_MOVE)
+		root_count(d, e, chain_top(ix, e->mv.org, e->day),
+			   chain_top(ix, e->mv.prev_org, e->mv.prev_last), sign);
+	else
+		root_count(d, e,
+			   chain_top(ix, e->ev.org,
+				     e->type <= EV_OFFICIAL ? e->day : e->day - 1),
+			   -1, sign);
+}
+
+static void event_add(void *arg, const struct mev *e)
+{
+	struct index *ix = arg;
+	struct ix_day *d = day_get(ix, e->day, 1);
+	root_event(ix, d, e, 1);
+	if (e->type == EV_MOVE) {
+		ALLOC_GROW(d->mv, d->n_mv + 1, d->alloc_mv);
+		d->mv[d->n_mv++] = e->mv;
+	} else {
+		ALLOC_GROW(d->ev, d->n_ev + 1, d->alloc_ev);
+		d->ev[d->n_ev++] = e->ev;
+	}
+}
+
+static void event_remove(void *arg, const struct mev *e)
+{
+	struct index *ix = arg;
+	struct ix_day *d = day_get(ix, e->day, 0);
+	if (!d)
+		return;
+	if (e->type == EV_MOVE) {
+		for (size_t i = 0; i < d->n_mv; i++)
+			if (!memcmp(&d->mv[i], &e->mv, sizeof(e->mv))) {
+				d->mv[i] = d->mv[--d->n_mv];
+				root_event(ix, d, e, -1);
+				return;
+			}
+	} else {
+		for (size_t i = 0; i < d->n_ev; i++)
+			if (d->ev[i].member == e->ev.member &&
+			    d->ev[i].org == e->ev.org) {
+				d->ev[i] = d->ev[--d->n_ev];
+				root_event(ix, d, e, -1);
+				return;
+			}
+	}
+}
+
+/* Bulk build: a hash from day to a counter slot, then exact buckets. */
+struct dayhash {
+	int32_t *day;
+	uint32_t *slot; /* UINT32_MAX: empty */
+	size_t cap, n;
+	size_t *n_ev, *n_mv;
+};
+
+static size_t dayhash_find(struct dayhash *h, int32_t day)
+{
+	size_t i = ((uint32_t)day * 2654435761u) & (h->cap - 1);
+	while (h->slot[i] != UINT32_MAX && h->day[i] != day)
+		i = (i + 1) & (h->cap - 1);
+	return i;
+}
+
+static void dayhash_grow(struct dayhash *h)
+{
+	struct dayhash b = *h;
+	b.cap = h->cap ? h->cap * 2 : 4096;
+	b.day = xmalloc(b.cap * sizeof(*b.day));
+	b.slot = xmalloc(b.cap * sizeof(*b.slot));
+	memset(b.slot, 0xff, b.cap * sizeof(*b.slot));
+	for (size_t i = 0; i < h->cap; i++)
+		if (h->slot[i] != UINT32_MAX) {
+			size_t j = dayhash_find(&b, h->day[i]);
+			b.day[j] = h->day[i];
+			b.slot[j] = h->slot[i];
+		}
+	b.n_ev = xrealloc(h->n_ev, b.cap * sizeof(*b.n_ev));
+	b.n_mv = xrealloc(h->n_mv, b.cap * sizeof(*b.n_mv));
+	free(h->day);
+	free(h->slot);
+	*h = b;
+}
+
+static void event_count(void *arg, const struct mev *e)
+{
+	struct dayhash *h = arg;
+	if ((h->n + 1) * 2 > h->cap)
+		dayhash_grow(h);
+	size_t i = dayhash_find(h, e->day);
+	if (h->slot[i] == UINT32_MAX) {
+		h->day[i] = e->day;
+		h->slot[i] = (uint32_t)h->n;
+		h->n_ev[h->n] = h->n_mv[h->n] = 0;
+		h->n++;
+	}
+	if (e->type == EV_MOVE)
+		h->n_mv[h->slot[i]]++;
+	else
+		h->n_ev[h->slot[i]]++;
+}
+
+struct event_fill {
+	struct index *ix;
+	struct dayhash *h;
+	uint32_t *rank; /* counter slot -> index in ix->days */
+};
+
+static void event_fill(void *arg, const struct mev *e)
+{
+	struct event_fill *f = arg;
+	size_t i = dayhash_find(f->h, e->day);
+	struct ix_day *d = &f->ix->days[f->rank[f->h->slot[i]]];
+	if (e->type == EV_MOVE)
+		d->mv[d->n_mv++] = e->mv;
+	else
+		d->ev[d->n_ev++] = e->ev;
+}
+
+static int cmp_day(const void *a, const void *b)
+{
+	const struct ix_day *x = a, *y = b;
+	return (x->day > y->day) - (x->day < y->day);
+}
+
+void ix_events_build(struct index *ix)
+{
+	struct dayhash h = {0};
+	dayhash_grow(&h);
+	for (size_t s = 0; s < ix->n_members; s++)
+		member_events_each(ix, (int32_t)s, event_count, &h);
+	ix->days = xcalloc(h.n ? h.n : 1, sizeof(*ix->days));
+	ix->n_days = ix->alloc_days = h.n;
+	for (size_t i = 0; i < h.cap; i++) {
+		if (h.slot[i] == UINT32_MAX)
+			continue;
+		struct ix_day *d = &ix->days[h.slot[i]];
+		d->day = h.day[i];
+		/* the bucket's slot is kept in n_ev until sorted */
+		d->alloc_ev = h.n_ev[h.slot[i]];
+		d->alloc_mv = h.n_mv[h.slot[i]];
+		d->n_ev = h.slot[i];
+	}
+	qsort(ix->days, ix->n_days, sizeof(*ix->days), cmp_day);
+	uint32_t *rank = xmalloc((h.n ? h.n : 1) * sizeof(*rank));
+	for (size_t i = 0; i < ix->n_days; i++) {
+		struct ix_day *d = &ix->days[i];
+		rank[d->n_ev] = (uint32_t)i;
+		d->n_ev = 0;
+		d->ev = d->alloc_ev ? xmalloc(d->alloc_ev * sizeof(*d->ev)) : NULL;
+		d->mv = d->alloc_mv ? xmalloc(d->alloc_mv * sizeof(*d->mv)) : NULL;
+	}
+	struct event_fill f = {ix, &h, rank};
+	for (size_t s = 0; s < ix->n_members; s++)
+		member_events_each(ix, (int32_t)s, event_fill, &f);
+	free(rank);
+	ix_days_roots(ix, DAY_MIN);
+	free(h.day);
+	free(h.slot);
+	free(h.n_ev);
+	free(h.n_mv);
+}
+
+void ix_days_roots(struct index *ix, int32_t from)
+{
+	struct ix_cmemo m;
+	ix_cmemo_init(&m, ix, -1);
+	for (size_t i = day_lower(ix, from); i < ix->n_days; i++) {
+		struct ix_day *d = &ix->days[i];
+		int32_t t = d->day;
+		d->root = -1;
+		memset(d->cnt, 0, sizeof(d->cnt));
+		for (size_t k = 0; k < d->n_ev && d->root != -2; k++) {
+			struct mev e;
+			e.type = (int)((uint32_t)d->ev[k].member >> 28);
+			root_count(d, &e,
+				   ix_chain(ix, &m, d->ev[k].org,
+					    e.type <= EV_OFFICIAL ? t : t - 1),
+				   -1, 1);
+		}
+		for (size_t k = 0; k < d->n_mv && d->root != -2; k++) {
+			struct mev e;
+			e.type = EV_MOVE;
+			root_count(d, &e, ix_chain(ix, &m, d->mv[k].org, t),
+				   ix_chain(ix, &m, d->mv[k].prev_org,
+					    d->mv[k].prev_last),
+				   1);
+		}
+	}
+	ix_cmemo_release(&m);
 }
 
 /* ---- packed placements ---- */
 
-static void recs_apply(struct index *ix, int32_t s, int add, int update)
+/* The record of place p: the place clipped to the membership. */
+static struct ix_rec rec_of(const struct index_member *m, uint8_t attr,
+			    const struct ix_place *p)
+{
+	int32_t a = p->from > m->admitted ? p->from : m->admitted;
+	int32_t z = p->to < m->ended ? p->to : m->ended;
+	return (struct ix_rec){a, z, m->birth, m->admitted, m->official, attr};
+}
+
+static void recs_apply(struct index *ix, int32_t s, int add)
 {
 	const struct ix_member *mb = &ix->members[s];
 	const struct index_member *m = &mb->m;
+	const struct ix_place *pl = ix_places(ix, mb);
 	uint8_t attr = ix_attr_code(m);
 	for (uint32_t i = 0; i < mb->n_places; i++) {
-		const struct ix_place *p = &mb->places[i];
-		int32_t a = p->from > m->admitted ? p->from : m->admitted;
-		int32_t z = p->to < m->ended ? p->to : m->ended;
-		if (a >= z)
+		struct ix_rec r = rec_of(m, attr, &pl[i]);
+		if (r.from >= r.to)
 			continue;
-		struct ix_org *o = &ix->orgs[p->org];
+		struct ix_org *o = &ix->orgs[pl[i].org];
 		if (add) {
 			ALLOC_GROW(o->recs, o->n_recs + 1, o->alloc_recs);
-			o->recs[o->n_recs++] = (struct ix_rec){
-				a, z, m->birth, m->admitted, m->official, s,
-				attr};
+			o->recs[o->n_recs++] = r;
 		} else {
-			for (size_t j = 0; j < o->n_recs; j++)
-				if (o->recs[j].member == s &&
-				    o->recs[j].from == a && o->recs[j].to == z) {
+			/* equal records are interchangeable: remove any */
+			for (size_t j = 0; j < o->n_recs; j++) {
+				const struct ix_rec *q = &o->recs[j];
+				if (q->from == r.from && q->to == r.to &&
+				    q->birth == r.birth &&
+				    q->admitted == r.admitted &&
+				    q->official == r.official &&
+				    q->attr == r.attr) {
 					o->recs[j] = o->recs[--o->n_recs];
 					break;
 				}
+			}
 		}
-		if (update)
-			ix_step_add(ix, p->org, a, z, 0, add ? 1 : -1, 0);
+		ix_rseg_sync(ix, pl[i].org);
+		ix_step_add(ix, pl[i].org, r.from, r.to, 0, add ? 1 : -1, 0);
 	}
 }
+
+void ix_recs_build(struct index *ix)
+{
+	for (size_t s = 0; s < ix->n_orgs; s++)
+		ix->orgs[s].alloc_recs = ix->orgs[s].n_recs; /* counter */
+	for (size_t s = 0; s < ix->n_members; s++) {
+		const struct ix_member *mb = &ix->members[s];
+		const struct ix_place *pl = ix_places(ix, mb);
+		for (uint32_t i = 0; i < mb->n_places; i++) {
+			int32_t a = pl[i].from > mb->m.admitted ? pl[i].from
+								: mb->m.admitted;
+			int32_t z = pl[i].to < mb->m.ended ? pl[i].to
+							   : mb->m.ended;
+			ix->orgs[pl[i].org].alloc_recs += a < z;
+		}
+	}
+	for (size_t s = 0; s < ix->n_orgs; s++) {
+		struct ix_org *o = &ix->orgs[s];
+		o->recs = xrealloc(o->recs, (o->alloc_recs ? o->alloc_recs : 1) *
+						    sizeof(*o->recs));
+	}
+	for (size_t s = 0; s < ix->n_members; s++) {
+		const struct ix_member *mb = &ix->members[s];
+		const struct ix_place *pl = ix_places(ix, mb);
+		uint8_t attr = ix_attr_code(&mb->m);
+		for (uint32_t i = 0; i < mb->n_places; i++) {
+			struct ix_rec r = rec_of(&mb->m, attr, &pl[i]);
+			if (r.from < r.to) {
+				struct ix_org *o = &ix->orgs[pl[i].org];
+				o->recs[o->n_recs++] = r;
+			}
+		}
+	}
+}
+
+/* ---- members ---- */
 
 static int cmp_place(const void *a, const void *b)
 {
@@ -169,86 +493,66 @@ static int cmp_place(const void *a, const void *b)
 	return (x->from > y->from) - (x->from < y->from);
 }
 
-void ix_member_release(struct ix_member *mb)
-{
-	FREE_AND_NULL(mb->blob);
-}
-
-void ix_member_set(struct index *ix, const struct index_member *m,
-		   const struct index_placement *pl, size_t n_pl, int update)
+int32_t ix_member_store(struct index *ix, const struct index_member *m)
 {
 	int32_t s = ix_member_slot(ix, m->id);
-	int name_same = 0;
-	if (s >= 0) {
-		struct ix_member *old = &ix->members[s];
-		name_same = !strcmp(old->m.full_name,
-				    m->full_name ? m->full_name : "");
-		member_events(ix, s, 0);
-		recs_apply(ix, s, 0, update);
-		if (!name_same)
-			ix_words_remove_member(ix, s);
-	} else {
+	if (s < 0) {
 		ALLOC_GROW(ix->members, ix->n_members + 1, ix->alloc_members);
 		s = (int32_t)ix->n_members++;
 		memset(&ix->members[s], 0, sizeof(ix->members[s]));
 		ix_idmap_put(&ix->member_map, m->id, s);
 	}
-
 	const char *name = m->full_name ? m->full_name : "";
-	const char *card = m->card_no && m->card_no[0] ? m->card_no : NULL;
-	size_t name_len = strlen(name), card_len = card ? strlen(card) : 0;
-	int32_t words[IX_NAME_WORDS_MAX];
-	int n_words = ix_fold_words(ix, name, words, IX_NAME_WORDS_MAX, 1);
-	uint8_t key[IX_KEY_MAX];
-	size_t key_len = text_collate_key(name, name_len, key, sizeof(key));
+	int32_t nm = ix_name_intern(ix, name, strlen(name));
+	struct ix_member *mb = &ix->members[s];
+	const char *card = NULL;
+	if (m->card_no && m->card_no[0]) {
+		if (mb->m.card_no && !strcmp(mb->m.card_no, m->card_no))
+			card = mb->m.card_no;
+		else
+			card = ix_arena_dup(&ix->cards, m->card_no,
+					    strlen(m->card_no));
+	}
+	mb->m = *m;
+	mb->m.full_name = ix->names[nm].text;
+	mb->m.card_no = card;
+	mb->name = nm;
+	return s;
+}
 
-	size_t n_places = 0;
+void ix_member_set(struct index *ix, const struct index_member *m,
+		   const struct index_placement *pl, size_t n_pl)
+{
+	int32_t s = ix_member_slot(ix, m->id);
+	if (s >= 0) {
+		member_events_each(ix, s, event_remove, ix);
+		recs_apply(ix, s, 0);
+		ix_nrecs_put(ix, s, 0);
+	}
+	s = ix_member_store(ix, m);
+
+	size_t n = 0;
 	for (size_t i = 0; i < n_pl; i++)
-		n_places += pl[i].member_id == m->id && pl[i].from < pl[i].to;
-	size_t size = n_places * sizeof(struct ix_place) +
-		      (size_t)n_words * sizeof(int32_t) + key_len + name_len +
-		      1 + (card ? card_len + 1 : 0);
-	char *blob = xmalloc(size);
-	struct ix_place *places = (struct ix_place *)(void *)blob;
+		n += pl[i].member_id == m->id && pl[i].from < pl[i].to;
+	uint32_t off = ix->members[s].place_off;
+	if (n > ix->members[s].n_places) { /* the old room is left unused */
+		ALLOC_GROW(ix->places, ix->n_places + n, ix->alloc_places);
+		off = (uint32_t)ix->n_places;
+		ix->n_places += n;
+	}
 	size_t k = 0;
 	for (size_t i = 0; i < n_pl; i++) {
 		if (pl[i].member_id != m->id || pl[i].from >= pl[i].to)
 			continue;
-		places[k++] = (struct ix_place){ix_org_slot_make(ix, pl[i].org_id),
-						pl[i].from, pl[i].to};
+		int32_t org = ix_org_slot_make(ix, pl[i].org_id);
+		ix->places[off + k++] = (struct ix_place){org, pl[i].from,
+							  pl[i].to};
 	}
-	qsort(places, k, sizeof(*places), cmp_place);
-	char *p = blob + n_places * sizeof(struct ix_place);
-	int32_t *wp = (int32_t *)(void *)p;
-	memcpy(p, words, (size_t)n_words * sizeof(int32_t));
-	p += (size_t)n_words * sizeof(int32_t);
-	uint8_t *kp = (uint8_t *)p;
-	memcpy(p, key, key_len);
-	p += key_len;
-	char *np = p;
-	memcpy(p, name, name_len + 1);
-	p += name_len + 1;
-	char *cp = NULL;
-	if (card) {
-		cp = p;
-		memcpy(p, card, card_len + 1);
-	}
+	qsort(ix->places + off, k, sizeof(*ix->places), cmp_place);
+	ix->members[s].place_off = off;
+	ix->members[s].n_places = (uint32_t)k;
 
-	struct ix_member *mb = &ix->members[s];
-	free(mb->blob);
-	mb->blob = blob;
-	mb->m = *m;
-	mb->m.full_name = np;
-	mb->m.card_no = cp;
-	mb->places = places;
-	mb->n_places = (uint32_t)n_places;
-	mb->words = wp;
-	mb->n_words = (uint8_t)n_words;
-	mb->key = kp;
-	mb->key_len = (uint16_t)key_len;
-
-	recs_apply(ix, s, 1, update);
-	member_events(ix, s, 1);
-	if (!name_same)
-		ix_words_add_member(ix, s);
+	recs_apply(ix, s, 1);
+	member_events_each(ix, s, event_add, ix);
+	ix_nrecs_put(ix, s, 1);
 }

@@ -18,23 +18,27 @@ static size_t hash_id(int32_t k, size_t cap)
 void ix_idmap_init(struct ix_idmap *m, size_t hint)
 {
 	size_t cap = 64;
-	while (cap < hint * 2)
-		cap *= 2;
+	(void)hint; /* dense ids go to the direct array, grown on demand */
 	m->keys = xcalloc(cap, sizeof(*m->keys));
 	m->vals = xmalloc(cap * sizeof(*m->vals));
 	m->cap = cap;
 	m->n = 0;
+	m->direct = NULL;
+	m->n_direct = m->n_dused = 0;
 }
 
 void ix_idmap_free(struct ix_idmap *m)
 {
 	FREE_AND_NULL(m->keys);
 	FREE_AND_NULL(m->vals);
-	m->cap = m->n = 0;
+	FREE_AND_NULL(m->direct);
+	m->cap = m->n = m->n_direct = m->n_dused = 0;
 }
 
 int32_t ix_idmap_get(const struct ix_idmap *m, int32_t key)
 {
+	if (key >= 0 && (size_t)key < m->n_direct)
+		return m->direct[key];
 	size_t i = hash_id(key, m->cap);
 	while (m->keys[i]) {
 		if (m->keys[i] == key)
@@ -44,16 +48,26 @@ int32_t ix_idmap_get(const struct ix_idmap *m, int32_t key)
 	return -1;
 }
 
-void ix_idmap_put(struct ix_idmap *m, int32_t key, int32_t val)
+/* Ids up to this multiple of the entries (plus a margin) go to the direct
+ * array: 4 bytes per possible id beats 16 per entry in the hash. */
+#define DIRECT_SPREAD 2
+#define DIRECT_MARGIN 4096
+
+static void hash_put(struct ix_idmap *m, int32_t key, int32_t val)
 {
 	if ((m->n + 1) * 2 > m->cap) {
-		struct ix_idmap bigger;
-		ix_idmap_init(&bigger, m->cap);
+		struct ix_idmap bigger = {0};
+		bigger.cap = m->cap * 2;
+		bigger.keys = xcalloc(bigger.cap, sizeof(*bigger.keys));
+		bigger.vals = xmalloc(bigger.cap * sizeof(*bigger.vals));
 		for (size_t i = 0; i < m->cap; i++)
 			if (m->keys[i])
-				ix_idmap_put(&bigger, m->keys[i], m->vals[i]);
-		ix_idmap_free(m);
-		*m = bigger;
+				hash_put(&bigger, m->keys[i], m->vals[i]);
+		free(m->keys);
+		free(m->vals);
+		m->keys = bigger.keys;
+		m->vals = bigger.vals;
+		m->cap = bigger.cap;
 	}
 	size_t i = hash_id(key, m->cap);
 	while (m->keys[i]) {
@@ -66,6 +80,38 @@ void ix_idmap_put(struct ix_idmap *m, int32_t key, int32_t val)
 	m->keys[i] = key;
 	m->vals[i] = val;
 	m->n++;
+}
+
+void ix_idmap_put(struct ix_idmap *m, int32_t key, int32_t val)
+{
+	if (key >= 0 && (size_t)key >= m->n_direct &&
+	    (size_t)key < DIRECT_SPREAD * (m->n + m->n_dused + 1) + DIRECT_MARGIN) {
+		size_t nd = m->n_direct ? m->n_direct : 1024;
+		while (nd <= (size_t)key)
+			nd *= 2;
+		m->direct = xrealloc(m->direct, nd * sizeof(*m->direct));
+		memset(m->direct + m->n_direct, 0xff,
+		       (nd - m->n_direct) * sizeof(*m->direct));
+		m->n_direct = nd;
+		if (m->n) { /* hashed ids now in the direct range move there */
+			int32_t *keys = m->keys, *vals = m->vals;
+			size_t cap = m->cap;
+			m->keys = xcalloc(cap, sizeof(*m->keys));
+			m->vals = xmalloc(cap * sizeof(*m->vals));
+			m->n = 0;
+			for (size_t i = 0; i < cap; i++)
+				if (keys[i])
+					ix_idmap_put(m, keys[i], vals[i]);
+			free(keys);
+			free(vals);
+		}
+	}
+	if (key >= 0 && (size_t)key < m->n_direct) {
+		m->n_dused += m->direct[key] < 0;
+		m->direct[key] = val;
+	} else {
+		hash_put(m, key, val);
+	}
 }
 
 /* ---- organisations and versions ---- */
@@ -86,6 +132,7 @@ int32_t ix_org_slot_make(struct index *ix, int32_t id)
 	s = (int32_t)ix->n_orgs++;
 	memset(&ix->orgs[s], 0, sizeof(ix->orgs[s]));
 	ix->orgs[s].id = id;
+	ix->orgs[s].pre = UINT32_MAX; /* ordered by the next ix_tree_order */
 	ix_idmap_put(&ix->org_map, id, s);
 	return s;
 }
@@ -468,26 +515,6 @@ void ix_subtree_sum(const struct index *ix, int32_t slot, int32_t day,
 	subtree_sum(ix, slot, day, out, 0);
 }
 
-static void subtree_list(const struct index *ix, int32_t slot, int32_t day,
-			 int32_t **out, size_t *n, size_t *alloc, int depth)
-{
-	if (depth > IX_DEPTH_MAX)
-		return;
-	ALLOC_GROW(*out, *n + 1, *alloc);
-	(*out)[(*n)++] = slot;
-	const struct ix_org *o = &ix->orgs[slot];
-	for (size_t i = 0; i < o->n_links; i++)
-		if (o->links[i].from <= day && day < o->links[i].to)
-			subtree_list(ix, o->links[i].child, day, out, n, alloc,
-				     depth + 1);
-}
-
-void ix_subtree_list(const struct index *ix, int32_t slot, int32_t day,
-		     int32_t **out, size_t *n, size_t *alloc)
-{
-	subtree_list(ix, slot, day, out, n, alloc, 0);
-}
-
 /* ---- "in subtree" with a memo per epoch of the tree ---- */
 
 void ix_memo_init(struct ix_memo *mm, const struct index *ix, int32_t top)
@@ -504,7 +531,7 @@ void ix_memo_release(struct ix_memo *mm)
 }
 
 /* The tree is the same on every day between two version boundaries. */
-static uint32_t epoch_of(const struct index *ix, int32_t day)
+uint32_t ix_epoch_of(const struct index *ix, int32_t day)
 {
 	size_t lo = 0, hi = ix->n_bounds;
 	while (lo < hi) {
@@ -522,7 +549,16 @@ int ix_memo_in(const struct index *ix, struct ix_memo *mm, int32_t org,
 {
 	if (org < 0)
 		return 0;
-	uint32_t e = epoch_of(ix, day);
+	return ix_memo_in_e(ix, mm, org, day, ix_epoch_of(ix, day));
+}
+
+int ix_memo_in_e(const struct index *ix, struct ix_memo *mm, int32_t org,
+		 int32_t day, uint32_t e)
+{
+	if (org < 0)
+		return 0;
+	if (mm->stamp[org] == e)
+		return mm->in[org];
 	int32_t path[IX_DEPTH_MAX];
 	int n = 0, res = 0;
 	int32_t cur = org;
@@ -546,6 +582,286 @@ int ix_memo_in(const struct index *ix, struct ix_memo *mm, int32_t org,
 	for (int i = 0; i < n; i++) {
 		mm->stamp[path[i]] = e;
 		mm->in[path[i]] = (uint8_t)res;
+	}
+	return res;
+}
+
+/* ---- preorder of the union of the trees, and subtree states ---- */
+
+void ix_rseg_sync(struct index *ix, int32_t slot)
+{
+	const struct ix_org *o = &ix->orgs[slot];
+	if (ix->rseg && o->pre < ix->n_pre)
+		ix->rseg[o->pre] = (struct ix_rseg){o->recs, o->n_recs};
+}
+
+struct dfs_frame {
+	int32_t slot;
+	size_t link;
+};
+
+void ix_tree_order(struct index *ix)
+{
+	size_t n = ix->n_orgs, pos = 0, n_nodes = 0;
+	free(ix->pre_org);
+	free(ix->pre_end);
+	free(ix->node_off);
+	free(ix->nodes);
+	free(ix->rseg);
+	free(ix->moved);
+	ix->pre_org = xmalloc((n ? n : 1) * sizeof(*ix->pre_org));
+	ix->pre_end = xmalloc((n ? n : 1) * sizeof(*ix->pre_end));
+	ix->node_off = xmalloc((n + 1) * sizeof(*ix->node_off));
+	ix->rseg = xmalloc((n ? n : 1) * sizeof(*ix->rseg));
+	ix->moved = NULL;
+	ix->n_moved = 0;
+	for (size_t s = 0; s < n; s++) {
+		ix->orgs[s].pre = UINT32_MAX;
+		n_nodes += ix->orgs[s].n_versions;
+	}
+	struct dfs_frame *stack = NULL;
+	size_t alloc = 0;
+	/* From the roots first, then whatever only cycles reach. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t s = 0; s < n; s++) {
+			const struct ix_org *o = &ix->orgs[s];
+			if (o->pre != UINT32_MAX)
+				continue;
+			int root = 0;
+			for (uint32_t i = 0; i < o->n_versions && !root; i++)
+				root = o->vparent[i] < 0;
+			if (!pass && !root)
+				continue;
+			size_t k = 0;
+			ALLOC_GROW(stack, 1, alloc);
+			stack[k++] = (struct dfs_frame){(int32_t)s, 0};
+			ix->orgs[s].pre = (uint32_t)pos;
+			ix->pre_org[pos++] = (int32_t)s;
+			while (k) {
+				struct dfs_frame *f = &stack[k - 1];
+				const struct ix_org *fo = &ix->orgs[f->slot];
+				if (f->link < fo->n_links) {
+					int32_t c = fo->links[f->link++].child;
+					if (ix->orgs[c].pre != UINT32_MAX)
+						continue;
+					ix->orgs[c].pre = (uint32_t)pos;
+					ix->pre_org[pos++] = c;
+					ALLOC_GROW(stack, k + 1, alloc);
+					stack[k++] = (struct dfs_frame){c, 0};
+				} else {
+					ix->pre_end[fo->pre] = (uint32_t)pos;
+					k--;
+				}
+			}
+		}
+	}
+	free(stack);
+	ix->n_pre = pos;
+	ix->nodes = xmalloc((n_nodes ? n_nodes : 1) * sizeof(*ix->nodes));
+	size_t k = 0;
+	for (size_t p = 0; p < pos; p++) {
+		int32_t s = ix->pre_org[p];
+		const struct ix_org *o = &ix->orgs[s];
+		ix->node_off[p] = (uint32_t)k;
+		for (uint32_t i = 0; i < o->n_versions; i++)
+			ix->nodes[k++] = (struct ix_tnode){
+				s, o->versions[i].from, o->versions[i].to,
+				o->vparent[i]};
+		ix->rseg[p] = (struct ix_rseg){o->recs, o->n_recs};
+	}
+	ix->node_off[pos] = (uint32_t)k;
+	/* Moved: outside the range of one of its parents. */
+	size_t alloc_moved = 0;
+	for (size_t s = 0; s < n; s++) {
+		const struct ix_org *o = &ix->orgs[s];
+		for (uint32_t i = 0; i < o->n_versions; i++) {
+			int32_t p = o->vparent[i];
+			if (p < 0)
+				continue;
+			uint32_t pp = ix->orgs[p].pre;
+			if (pp < o->pre && o->pre < ix->pre_end[pp])
+				continue;
+			ALLOC_GROW(ix->moved, ix->n_moved + 1, alloc_moved);
+			ix->moved[ix->n_moved++] = (int32_t)s;
+			break;
+		}
+	}
+}
+
+/* Decides slot by walking up on day (deciding the orgs on the way). */
+static uint8_t resolve(const struct index *ix, int32_t top, int32_t day,
+		       uint8_t *st, int32_t slot)
+{
+	int32_t path[IX_DEPTH_MAX];
+	int n = 0;
+	uint8_t res = SUB_OUT;
+	int32_t cur = slot;
+	while (n < IX_DEPTH_MAX) {
+		if (st[cur]) {
+			res = st[cur] == SUB_OUT ? SUB_OUT : SUB_IN;
+			break;
+		}
+		path[n++] = cur;
+		int vi = ix_version_on(&ix->orgs[cur], day);
+		if (vi < 0)
+			break;
+		if (cur == top) {
+			res = SUB_IN;
+			break;
+		}
+		cur = ix->orgs[cur].vparent[vi];
+		if (cur < 0)
+			break;
+	}
+	for (int i = 0; i < n; i++)
+		st[path[i]] = res;
+	return res;
+}
+
+/* Decides the orgs alive on day in the range of position p, parents first
+ * (a parent later in the order, or outside, is resolved by walking). */
+static void range_pass(const struct index *ix, int32_t top, int32_t day,
+		       uint8_t *st, uint32_t p)
+{
+	const struct ix_tnode *nd = ix->nodes + ix->node_off[p];
+	const struct ix_tnode *end = ix->nodes + ix->node_off[ix->pre_end[p]];
+	for (; nd < end; nd++) {
+		if (st[nd->org] || nd->from > day || day >= nd->to)
+			continue;
+		uint8_t ps = nd->parent < 0 ? SUB_OUT
+			     : st[nd->parent] ? st[nd->parent]
+					      : resolve(ix, top, day, st,
+							nd->parent);
+		st[nd->org] = ps == SUB_OUT ? SUB_OUT : SUB_IN;
+	}
+}
+
+static void range_list(const struct index *ix, uint8_t *st, uint32_t p,
+		       uint32_t **list, size_t *n, size_t *alloc)
+{
+	for (uint32_t q = p; q < ix->pre_end[p]; q++) {
+		int32_t o = ix->pre_org[q];
+		if (st[o] != SUB_IN)
+			continue;
+		st[o] = SUB_LISTED;
+		ALLOC_GROW(*list, *n + 1, *alloc);
+		(*list)[(*n)++] = q;
+	}
+}
+
+void ix_subtree_prime(const struct index *ix, int32_t top, int32_t day,
+		      uint8_t *st)
+{
+	st[top] = SUB_IN;
+	if (ix->orgs[top].pre < ix->n_pre)
+		range_pass(ix, top, day, st, ix->orgs[top].pre);
+}
+
+int ix_subtree_in(const struct index *ix, int32_t top, int32_t day,
+		  uint8_t *st, int32_t org)
+{
+	if (org < 0)
+		return 0;
+	uint8_t s = st[org] ? st[org] : resolve(ix, top, day, st, org);
+	return s != SUB_OUT;
+}
+
+void ix_subtree_states(const struct index *ix, int32_t top, int32_t day,
+		       uint8_t *st, uint32_t **list, size_t *n,
+		       size_t *alloc)
+{
+	uint32_t p = ix->orgs[top].pre;
+	st[top] = SUB_IN;
+	if (p >= ix->n_pre)
+		return;
+	range_pass(ix, top, day, st, p);
+	range_list(ix, st, p, list, n, alloc);
+	for (size_t i = 0; i < ix->n_moved; i++) {
+		int32_t y = ix->moved[i];
+		if (st[y] == SUB_LISTED || st[y] == SUB_OUT)
+			continue;
+		if (!st[y] && resolve(ix, top, day, st, y) == SUB_OUT)
+			continue;
+		range_pass(ix, top, day, st, ix->orgs[y].pre);
+		range_list(ix, st, ix->orgs[y].pre, list, n, alloc);
+	}
+}
+
+/* ---- chain memo with validity intervals ---- */
+
+void ix_cmemo_init(struct ix_cmemo *m, const struct index *ix, int32_t top)
+{
+	m->e = xcalloc(ix->n_orgs ? ix->n_orgs : 1, sizeof(*m->e));
+	m->top = top;
+}
+
+void ix_cmemo_release(struct ix_cmemo *m)
+{
+	FREE_AND_NULL(m->e);
+}
+
+/* The days around day on which o has no version: [a, b). */
+static void version_gap(const struct ix_org *o, int32_t day, int32_t *a,
+			int32_t *b)
+{
+	*a = DAY_MIN;
+	*b = DAY_MAX;
+	for (uint32_t i = 0; i < o->n_versions; i++) {
+		if (o->versions[i].to <= day && o->versions[i].to > *a)
+			*a = o->versions[i].to;
+		if (o->versions[i].from > day && o->versions[i].from < *b)
+			*b = o->versions[i].from;
+	}
+}
+
+int32_t ix_chain(const struct index *ix, struct ix_cmemo *m, int32_t org,
+		 int32_t day)
+{
+	struct {
+		int32_t slot, from, to;
+	} path[IX_DEPTH_MAX];
+	int n = 0;
+	int32_t res = m->top >= 0 ? 0 : -1, a = DAY_MIN, b = DAY_MAX;
+	int32_t cur = org;
+	if (org < 0)
+		return res;
+	while (n < IX_DEPTH_MAX) {
+		const struct ix_cmemo_ent *e = &m->e[cur];
+		if (e->from <= day && day < e->to) {
+			res = e->res;
+			a = e->from;
+			b = e->to;
+			break;
+		}
+		const struct ix_org *o = &ix->orgs[cur];
+		int vi = ix_version_on(o, day);
+		path[n].slot = cur;
+		if (vi < 0) { /* broken here: out, or no top */
+			version_gap(o, day, &path[n].from, &path[n].to);
+			n++;
+			break;
+		}
+		path[n].from = o->versions[vi].from;
+		path[n].to = o->versions[vi].to;
+		n++;
+		if (m->top >= 0 && cur == m->top) {
+			res = 1;
+			break;
+		}
+		int32_t p = o->vparent[vi];
+		if (p < 0) {
+			if (m->top < 0)
+				res = cur;
+			break;
+		}
+		cur = p;
+	}
+	for (int i = n - 1; i >= 0; i--) {
+		if (path[i].from > a)
+			a = path[i].from;
+		if (path[i].to < b)
+			b = path[i].to;
+		m->e[path[i].slot] = (struct ix_cmemo_ent){res, a, b};
 	}
 	return res;
 }

@@ -1,5 +1,7 @@
-/* search: Q4 name search over a vocabulary of folded words, with posting
- * lists per word and a bounded heap for the first N in name order. */
+/* search: distinct names (folded and keyed once each), a vocabulary of
+ * folded words with posting lists of names, and Q4: the matching names in
+ * name order, their members' placements scanned for the exact total and the
+ * first N taken while they can still be among the first. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,11 +113,12 @@ static int32_t word_make(struct index *ix, const char *s, size_t n)
 	return id;
 }
 
-int ix_fold_words(struct index *ix, const char *name, int32_t *ids, int max,
-		  int make)
+/* Folds the n bytes of name and interns its words (in order, repeats
+ * kept: the in-order match needs them). Returns how many. */
+static int fold_words(struct index *ix, const char *name, size_t len,
+		      int32_t *ids, int max)
 {
 	char buf[FOLD_MAX];
-	size_t len = strlen(name);
 	size_t n = text_fold(name, len, buf, sizeof(buf));
 	int k = 0;
 	for (size_t i = 0; i < n && k < max;) {
@@ -125,48 +128,85 @@ int ix_fold_words(struct index *ix, const char *name, int32_t *ids, int max,
 		while (i < n && !is_space(buf[i]))
 			i++;
 		if (i > start)
-			ids[k++] = make ? word_make(ix, buf + start, i - start)
-					: word_find(ix, buf + start, i - start);
+			ids[k++] = word_make(ix, buf + start, i - start);
 	}
 	return k;
 }
 
-/* Postings hold each member once per distinct word of its name. */
-static int first_of(const struct ix_member *mb, int j)
+static void nhash_insert(struct index *ix, int32_t id)
 {
-	for (int i = 0; i < j; i++)
-		if (mb->words[i] == mb->words[j])
-			return 0;
-	return 1;
+	size_t i = ix->names[id].hash & (ix->nhash_cap - 1);
+	while (ix->nhash[i] >= 0)
+		i = (i + 1) & (ix->nhash_cap - 1);
+	ix->nhash[i] = id;
 }
 
-void ix_words_add_member(struct index *ix, int32_t slot)
+int32_t ix_name_intern(struct index *ix, const char *s, size_t n)
 {
-	const struct ix_member *mb = &ix->members[slot];
-	for (int j = 0; j < mb->n_words; j++) {
-		if (!first_of(mb, j))
+	uint32_t h = hash_str(s, n);
+	if (ix->nhash_cap) {
+		size_t i = h & (ix->nhash_cap - 1);
+		for (; ix->nhash[i] >= 0; i = (i + 1) & (ix->nhash_cap - 1)) {
+			const struct ix_name *nm = &ix->names[ix->nhash[i]];
+			if (nm->hash == h && !memcmp(nm->text, s, n) &&
+			    nm->text[n] == '\0')
+				return ix->nhash[i];
+		}
+	}
+	if ((ix->n_names + 1) * 2 > ix->nhash_cap) {
+		size_t cap = ix->nhash_cap ? ix->nhash_cap * 2 : 4096;
+		free(ix->nhash);
+		ix->nhash = xmalloc(cap * sizeof(*ix->nhash));
+		memset(ix->nhash, 0xff, cap * sizeof(*ix->nhash));
+		ix->nhash_cap = cap;
+		for (size_t i = 0; i < ix->n_names; i++)
+			nhash_insert(ix, (int32_t)i);
+	}
+	int32_t words[IX_NAME_WORDS_MAX];
+	int nw = fold_words(ix, s, n, words, IX_NAME_WORDS_MAX);
+	uint8_t key[IX_KEY_MAX];
+	size_t key_len = text_collate_key(s, n, key, sizeof(key));
+	if (key_len > sizeof(key))
+		key_len = sizeof(key);
+	char *blob = xmalloc((size_t)nw * sizeof(int32_t) + key_len + n + 1);
+	ALLOC_GROW(ix->names, ix->n_names + 1, ix->alloc_names);
+	int32_t id = (int32_t)ix->n_names++;
+	struct ix_name *nm = &ix->names[id];
+	memset(nm, 0, sizeof(*nm));
+	nm->words = (int32_t *)(void *)blob;
+	memcpy(blob, words, (size_t)nw * sizeof(int32_t));
+	nm->key = (uint8_t *)blob + (size_t)nw * sizeof(int32_t);
+	memcpy(nm->key, key, key_len);
+	nm->text = (char *)nm->key + key_len;
+	memcpy(nm->text, s, n);
+	nm->text[n] = '\0';
+	nm->hash = h;
+	nm->key_len = (uint16_t)key_len;
+	nm->n_words = (uint8_t)nw;
+	nhash_insert(ix, id);
+	/* Postings hold each name once per distinct word. */
+	for (int j = 0; j < nw; j++) {
+		int first = 1;
+		for (int i = 0; i < j && first; i++)
+			first = words[i] != words[j];
+		if (!first)
 			continue;
-		struct ix_word *w = &ix->words[mb->words[j]];
+		struct ix_word *w = &ix->words[words[j]];
 		ALLOC_GROW(w->post, w->n_post + 1, w->alloc_post);
-		w->post[w->n_post++] = slot;
+		w->post[w->n_post++] = id;
 	}
+	return id;
 }
 
-void ix_words_remove_member(struct index *ix, int32_t slot)
+void ix_names_free(struct index *ix)
 {
-	const struct ix_member *mb = &ix->members[slot];
-	for (int j = 0; j < mb->n_words; j++) {
-		if (!first_of(mb, j))
-			continue;
-		struct ix_word *w = &ix->words[mb->words[j]];
-		for (size_t i = w->n_post; i-- > 0;)
-			if (w->post[i] == slot) {
-				memmove(w->post + i, w->post + i + 1,
-					(w->n_post - i - 1) * sizeof(*w->post));
-				w->n_post--;
-				break;
-			}
+	for (size_t i = 0; i < ix->n_names; i++) {
+		free(ix->names[i].words); /* the blob */
+		free(ix->names[i].ent);
 	}
+	FREE_AND_NULL(ix->names);
+	FREE_AND_NULL(ix->nhash);
+	ix->n_names = ix->alloc_names = ix->nhash_cap = 0;
 }
 
 void ix_words_free(struct index *ix)
@@ -179,6 +219,150 @@ void ix_words_free(struct index *ix)
 	FREE_AND_NULL(ix->sorted);
 	FREE_AND_NULL(ix->whash);
 	ix->n_words = ix->alloc_words = ix->whash_cap = 0;
+}
+
+/* ---- Q4 entries: the placements of a name's members ---- */
+
+/* Appends the entries of member slot s to out (room for n_places). */
+static size_t member_nrecs(const struct index *ix, int32_t s,
+			   struct ix_nrec *out)
+{
+	const struct ix_member *mb = &ix->members[s];
+	const struct ix_place *pl = ix_places(ix, mb);
+	size_t k = 0;
+	for (uint32_t i = 0; i < mb->n_places; i++) {
+		int32_t a = pl[i].from > mb->m.admitted ? pl[i].from
+							: mb->m.admitted;
+		int32_t z = pl[i].to < mb->m.ended ? pl[i].to : mb->m.ended;
+		if (a < z)
+			out[k++] = (struct ix_nrec){s, pl[i].org, a, z};
+	}
+	return k;
+}
+
+/* First entry of nm whose member's id is not below id. */
+static size_t nrec_lower(const struct index *ix, const struct ix_name *nm,
+			 int32_t id)
+{
+	size_t lo = 0, hi = nm->n_ent;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (ix->members[nm->ent[mid].member].m.id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void ix_nrecs_put(struct index *ix, int32_t slot, int add)
+{
+	const struct ix_member *mb = &ix->members[slot];
+	struct ix_name *nm = &ix->names[mb->name];
+	size_t i = nrec_lower(ix, nm, mb->m.id);
+	if (!add) {
+		size_t j = i;
+		while (j < nm->n_ent && nm->ent[j].member == slot)
+			j++;
+		if (j > i) {
+			memmove(nm->ent + i, nm->ent + j,
+				(nm->n_ent - j) * sizeof(*nm->ent));
+			nm->n_ent -= j - i;
+		}
+		return;
+	}
+	if (!mb->n_places)
+		return;
+	ALLOC_GROW(nm->ent, nm->n_ent + mb->n_places, nm->alloc_ent);
+	struct ix_nrec tmp[64];
+	struct ix_nrec *t = mb->n_places <= 64
+				    ? tmp
+				    : xmalloc(mb->n_places * sizeof(*t));
+	size_t k = member_nrecs(ix, slot, t);
+	memmove(nm->ent + i + k, nm->ent + i,
+		(nm->n_ent - i) * sizeof(*nm->ent));
+	memcpy(nm->ent + i, t, k * sizeof(*t));
+	nm->n_ent += k;
+	if (t != tmp)
+		free(t);
+}
+
+struct run {
+	int32_t id;
+	uint32_t start, len;
+};
+
+static int cmp_run(const void *a, const void *b)
+{
+	const struct run *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Orders the entries of nm by member id, keeping each member's run. */
+static void nrecs_sort(const struct index *ix, struct ix_name *nm)
+{
+	int sorted = 1;
+	size_t n_runs = 0;
+	for (size_t i = 0; i < nm->n_ent; i++) {
+		if (i && nm->ent[i].member == nm->ent[i - 1].member)
+			continue;
+		n_runs++;
+		if (i && ix->members[nm->ent[i].member].m.id <
+				 ix->members[nm->ent[i - 1].member].m.id)
+			sorted = 0;
+	}
+	if (sorted)
+		return;
+	struct run *r = xmalloc(n_runs * sizeof(*r));
+	size_t k = 0;
+	for (size_t i = 0; i < nm->n_ent; i++) {
+		if (i && nm->ent[i].member == nm->ent[i - 1].member) {
+			r[k - 1].len++;
+			continue;
+		}
+		r[k++] = (struct run){ix->members[nm->ent[i].member].m.id,
+				      (uint32_t)i, 1};
+	}
+	qsort(r, n_runs, sizeof(*r), cmp_run);
+	struct ix_nrec *e = xmalloc(nm->n_ent * sizeof(*e));
+	size_t w = 0;
+	for (size_t i = 0; i < n_runs; i++) {
+		memcpy(e + w, nm->ent + r[i].start, r[i].len * sizeof(*e));
+		w += r[i].len;
+	}
+	free(nm->ent);
+	nm->ent = e;
+	nm->alloc_ent = nm->n_ent;
+	free(r);
+}
+
+void ix_nrecs_build(struct index *ix)
+{
+	for (size_t i = 0; i < ix->n_names; i++)
+		ix->names[i].alloc_ent = 0; /* counter */
+	for (size_t s = 0; s < ix->n_members; s++) {
+		const struct ix_member *mb = &ix->members[s];
+		const struct ix_place *pl = ix_places(ix, mb);
+		for (uint32_t i = 0; i < mb->n_places; i++) {
+			int32_t a = pl[i].from > mb->m.admitted ? pl[i].from
+								: mb->m.admitted;
+			int32_t z = pl[i].to < mb->m.ended ? pl[i].to
+							   : mb->m.ended;
+			ix->names[mb->name].alloc_ent += a < z;
+		}
+	}
+	for (size_t i = 0; i < ix->n_names; i++) {
+		struct ix_name *nm = &ix->names[i];
+		nm->ent = nm->alloc_ent ? xmalloc(nm->alloc_ent * sizeof(*nm->ent))
+					: NULL;
+		nm->n_ent = 0;
+	}
+	for (size_t s = 0; s < ix->n_members; s++) {
+		struct ix_name *nm = &ix->names[ix->members[s].name];
+		nm->n_ent += member_nrecs(ix, (int32_t)s, nm->ent + nm->n_ent);
+	}
+	for (size_t i = 0; i < ix->n_names; i++)
+		nrecs_sort(ix, &ix->names[i]);
 }
 
 /* ---- the query ---- */
@@ -202,15 +386,15 @@ static uint32_t sorted_bound(const struct index *ix, const char *q, size_t qn,
 	return (uint32_t)lo;
 }
 
-static int name_matches(const struct index *ix, const struct ix_member *mb,
+static int name_matches(const struct index *ix, const struct ix_name *nm,
 			const struct qword *qw, int nq)
 {
 	int j = 0;
 	for (int i = 0; i < nq; i++) {
 		for (;; j++) {
-			if (j >= mb->n_words)
+			if (j >= nm->n_words)
 				return 0;
-			uint32_t pos = ix->words[mb->words[j]].pos;
+			uint32_t pos = ix->words[nm->words[j]].pos;
 			if (pos >= qw[i].lo && pos < qw[i].hi)
 				break;
 		}
@@ -219,15 +403,24 @@ static int name_matches(const struct index *ix, const struct ix_member *mb,
 	return 1;
 }
 
-/* Name order: collation key, then id. */
-static int member_before(const struct ix_member *a, const struct ix_member *b)
+static int key_cmp(const struct ix_name *a, const struct ix_name *b)
 {
 	size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
 	int c = memcmp(a->key, b->key, n);
 	if (c)
+		return c;
+	return (a->key_len > b->key_len) - (a->key_len < b->key_len);
+}
+
+/* Name order: collation key, then id. */
+static int member_before(const struct index *ix, const struct ix_member *a,
+			 const struct ix_member *b)
+{
+	int c = a->name == b->name ? 0
+				   : key_cmp(&ix->names[a->name],
+					     &ix->names[b->name]);
+	if (c)
 		return c < 0;
-	if (a->key_len != b->key_len)
-		return a->key_len < b->key_len;
 	return a->m.id < b->m.id;
 }
 
@@ -243,7 +436,7 @@ struct heap {
 
 static int hit_before(const struct index *ix, struct hit a, struct hit b)
 {
-	return member_before(&ix->members[a.slot], &ix->members[b.slot]);
+	return member_before(ix, &ix->members[a.slot], &ix->members[b.slot]);
 }
 
 /* Moves x down from i in h[0..n) (max-heap on name order). */
@@ -292,28 +485,11 @@ static void heap_sort(const struct index *ix, struct heap *hp)
 	}
 }
 
-struct search_ctx {
-	const struct index *ix;
-	const struct qword *qw;
-	int nq;
-	int32_t day;
-	struct ix_memo memo;
-	struct heap heap;
-	int64_t total;
-};
-
-static void consider(struct search_ctx *c, int32_t s)
+static int cmp_name_key(const void *a, const void *b, void *arg)
 {
-	const struct ix_member *mb = &c->ix->members[s];
-	if (mb->m.admitted > c->day || c->day >= mb->m.ended)
-		return;
-	if (!name_matches(c->ix, mb, c->qw, c->nq))
-		return;
-	int32_t org = ix_place_on(mb, c->day);
-	if (org < 0 || !ix_memo_in(c->ix, &c->memo, org, c->day))
-		return;
-	c->total++;
-	heap_offer(c->ix, &c->heap, (struct hit){s, org});
+	const struct index *ix = arg;
+	return key_cmp(&ix->names[*(const int32_t *)a],
+		       &ix->names[*(const int32_t *)b]);
 }
 
 long index_search(const struct index *ix, const char *query, int32_t org,
@@ -345,16 +521,15 @@ long index_search(const struct index *ix, const char *query, int32_t org,
 		nq++;
 	}
 
-	struct search_ctx c = {ix, qw, nq, day, {0}, {0}, 0};
-	ix_memo_init(&c.memo, ix, top);
-	c.heap.cap = limit;
-	c.heap.h = xmalloc((limit ? limit : 1) * sizeof(*c.heap.h));
-
+	/* The matching names: candidates are the postings of the query word
+	 * whose prefix range has the fewest. */
+	int32_t *names = NULL;
+	size_t nn = 0, alloc = 0;
 	if (!nq) {
-		for (size_t s = 0; s < ix->n_members; s++)
-			consider(&c, (int32_t)s);
+		names = xmalloc((ix->n_names ? ix->n_names : 1) * sizeof(*names));
+		for (size_t i = 0; i < ix->n_names; i++)
+			names[nn++] = (int32_t)i;
 	} else {
-		/* Candidates: the postings of the query word with the fewest. */
 		int best = 0;
 		size_t best_n = SIZE_MAX;
 		for (int i = 0; i < nq; i++) {
@@ -368,32 +543,66 @@ long index_search(const struct index *ix, const char *query, int32_t org,
 			int32_t wid = ix->sorted[p];
 			const struct ix_word *w = &ix->words[wid];
 			for (size_t k = 0; k < w->n_post; k++) {
-				int32_t s = w->post[k];
-				const struct ix_member *mb = &ix->members[s];
-				/* Consider a member once: under the first of
-				 * its words that has the prefix. */
-				int first = -1;
-				for (int j = 0; j < mb->n_words; j++) {
-					uint32_t pos = ix->words[mb->words[j]].pos;
+				const struct ix_name *nm = &ix->names[w->post[k]];
+				/* Take a name once: under the first of its
+				 * words that has the prefix. */
+				int32_t first = -1;
+				for (int j = 0; j < nm->n_words; j++) {
+					uint32_t pos = ix->words[nm->words[j]].pos;
 					if (pos >= qw[best].lo && pos < qw[best].hi) {
-						first = mb->words[j];
+						first = nm->words[j];
 						break;
 					}
 				}
-				if (first == wid)
-					consider(&c, s);
+				if (first != wid || !nm->n_ent ||
+				    !name_matches(ix, nm, qw, nq))
+					continue;
+				ALLOC_GROW(names, nn + 1, alloc);
+				names[nn++] = w->post[k];
 			}
 		}
 	}
+	if (nn > 1)
+		qsort_r(names, nn, sizeof(*names), cmp_name_key, (void *)ix);
 
-	size_t nh = c.heap.n;
-	heap_sort(ix, &c.heap);
-	for (size_t i = 0; i < nh; i++) {
-		out[i].member_id = ix->members[c.heap.h[i].slot].m.id;
-		out[i].org_id = ix->orgs[c.heap.h[i].org].id;
+	/* Every placement of those names' members: the member counts when its
+	 * first placement holding on day is in the subtree. Hits are offered
+	 * to the heap while a name can still hold one of the first limit. */
+	struct ix_memo memo;
+	ix_memo_init(&memo, ix, top);
+	uint32_t epoch = ix_epoch_of(ix, day);
+	struct heap hp = {xmalloc((limit ? limit : 1) * sizeof(*hp.h)), 0,
+			  limit};
+	int offering = limit > 0;
+	int64_t count = 0;
+	for (size_t i = 0; i < nn; i++) {
+		const struct ix_name *nm = &ix->names[names[i]];
+		if (offering && hp.n == hp.cap &&
+		    key_cmp(nm, &ix->names[ix->members[hp.h[0].slot].name]) > 0)
+			offering = 0;
+		int32_t decided = -1;
+		const struct ix_nrec *e = nm->ent, *end = e + nm->n_ent;
+		for (; e < end; e++) {
+			if (e->from > day || day >= e->to || e->member == decided)
+				continue;
+			decided = e->member;
+			if (!ix_memo_in_e(ix, &memo, e->org, day, epoch))
+				continue;
+			count++;
+			if (offering)
+				heap_offer(ix, &hp, (struct hit){e->member, e->org});
+		}
 	}
-	*total = c.total;
-	free(c.heap.h);
-	ix_memo_release(&c.memo);
+
+	size_t nh = hp.n;
+	heap_sort(ix, &hp);
+	for (size_t i = 0; i < nh; i++) {
+		out[i].member_id = ix->members[hp.h[i].slot].m.id;
+		out[i].org_id = ix->orgs[hp.h[i].org].id;
+	}
+	*total = count;
+	free(hp.h);
+	free(names);
+	ix_memo_release(&memo);
 	return (long)nh;
 }

@@ -521,7 +521,8 @@ static int cmp_code(const void *a, const void *b)
 
 static void check_orgs(struct importer *im)
 {
-	qsort(im->ver, im->n_ver, sizeof(*im->ver), cmp_version);
+	if (im->n_ver) /* NULL while empty: qsort(NULL, 0) is UB */
+		qsort(im->ver, im->n_ver, sizeof(*im->ver), cmp_version);
 	im->orgs = xcalloc(im->n_ver + 1, sizeof(*im->orgs));
 	for (size_t i = 0; i < im->n_ver; i++) {
 		struct imp_org_version *v = &im->ver[i];
@@ -1059,7 +1060,8 @@ static int cmp_member_id(const void *a, const void *b)
 /* Members by id for look-ups (ids are unique: repeats were rejected). */
 static void sort_members(struct importer *im)
 {
-	qsort(im->mem, im->n_mem, sizeof(*im->mem), cmp_member_id);
+	if (im->n_mem) /* NULL while empty: qsort(NULL, 0) is UB */
+		qsort(im->mem, im->n_mem, sizeof(*im->mem), cmp_member_id);
 }
 
 static int32_t find_member(struct importer *im, int32_t id)
@@ -1213,7 +1215,8 @@ static void placement_error(struct importer *im, const struct imp_placement *p,
 
 static void check_placements(struct importer *im)
 {
-	qsort(im->pl, im->n_pl, sizeof(*im->pl), cmp_placement);
+	if (im->n_pl) /* NULL while empty: qsort(NULL, 0) is UB */
+		qsort(im->pl, im->n_pl, sizeof(*im->pl), cmp_placement);
 	for (size_t i = 0; i < im->n_pl;) {
 		size_t j = i;
 		struct imp_member *m = &im->mem[im->pl[i].member];
@@ -1301,7 +1304,8 @@ static int cmp_error(const void *a, const void *b)
 
 static void report_errors(struct importer *im, FILE *out)
 {
-	qsort(im->errs, im->n_errs, sizeof(*im->errs), cmp_error);
+	if (im->n_errs) /* NULL while empty: qsort(NULL, 0) is UB */
+		qsort(im->errs, im->n_errs, sizeof(*im->errs), cmp_error);
 	uint32_t last_line = 0;
 	int last_file = -1;
 	for (size_t i = 0; i < im->n_errs; i++) {

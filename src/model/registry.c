@@ -1,9 +1,11 @@
 /* registry: the store plus its read model; answers questions (Q1-Q6) as the
  * JSON of spec/queries.md and applies operations. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/registry.h"
+#include "model/lifecycle.h"
 #include "model/reflist.h"
 #include "text/text.h"
 #include "core/banned.h"
@@ -39,41 +41,204 @@ static int32_t col_day(struct db_stmt *st, int col, int32_t dflt)
 	return d;
 }
 
-/* An arena of strings referenced by offset while it grows. */
-struct arena {
-	char *buf;
-	size_t len, alloc;
+/* The largest member id (0 when none): a size hint, found by the primary
+ * key without a scan. */
+static size_t max_id(struct registry *r, struct hoso_error *err)
+{
+	struct db_stmt *st = db_prepare(r->db, "SELECT max(id) FROM members",
+					err);
+	size_t n = 0;
+	if (st && db_step(st, err) == 1) {
+		int64_t v = db_column_int(st, 0);
+		n = v > 0 && v < (int64_t)1 << 31 ? (size_t)v : 0;
+	}
+	db_finalize(st);
+	return n;
+}
+
+/* Loading is a pipeline of two threads: this one steps the store and copies
+ * batches of raw rows, a second one parses them into the index builder. */
+#define LOAD_BATCH 4096
+#define LOAD_COLS 13
+
+enum load_kind { LOAD_MEMBERS, LOAD_PLACEMENTS };
+
+struct load_row {
+	int64_t iv[LOAD_COLS];  /* integer columns */
+	uint32_t off[LOAD_COLS]; /* text columns: offset in text, */
+	uint32_t len[LOAD_COLS]; /* UINT32_MAX for NULL */
 };
 
-static size_t arena_add(struct arena *a, const char *s, size_t len)
+struct load_batch {
+	enum load_kind kind;
+	int last; /* no batch follows */
+	size_t n;
+	struct load_row rows[LOAD_BATCH];
+	char *text;
+	size_t text_len, text_alloc;
+};
+
+struct load_pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int full[2]; /* batch i holds rows for the worker */
+	struct load_batch *b[2];
+	struct index_builder *builder;
+};
+
+/* Column types of each query: i integer, t text. */
+static const char *const load_cols[] = {"itttt" "ii" "tttttt", "iitt"};
+
+static const char *row_text(const struct load_batch *b,
+			    const struct load_row *r, int c, size_t *len)
 {
-	if (!s)
-		return (size_t)-1;
-	ALLOC_GROW(a->buf, a->len + len + 1, a->alloc);
-	memcpy(a->buf + a->len, s, len);
-	a->buf[a->len + len] = '\0';
-	size_t off = a->len;
-	a->len += len + 1;
-	return off;
+	if (r->len[c] == UINT32_MAX)
+		return NULL;
+	*len = r->len[c];
+	return b->text + r->off[c];
 }
 
-static const char *arena_ptr(struct arena *a, size_t off)
+static int32_t row_day(const struct load_batch *b, const struct load_row *r,
+		       int c, int32_t dflt)
 {
-	return off == (size_t)-1 ? NULL : a->buf + off;
+	size_t len;
+	const char *s = row_text(b, r, c, &len);
+	int32_t d;
+	if (!s || day_parse(s, len, &d))
+		return dflt;
+	return d;
 }
 
+static void load_batch_apply(struct index_builder *ib,
+			     const struct load_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const struct load_row *r = &b->rows[i];
+		size_t len = 0;
+		const char *s;
+		int k;
+		if (b->kind == LOAD_PLACEMENTS) {
+			struct index_placement p;
+			p.member_id = (int32_t)r->iv[0];
+			p.org_id = (int32_t)r->iv[1];
+			p.from = row_day(b, r, 2, DAY_MIN);
+			p.to = row_day(b, r, 3, DAY_MAX);
+			index_builder_placement(ib, &p);
+			continue;
+		}
+		struct index_member m = {0};
+		m.id = (int32_t)r->iv[0];
+		m.full_name = row_text(b, r, 1, &len);
+		m.card_no = row_text(b, r, 2, &len);
+		s = row_text(b, r, 3, &len);
+		m.sex = s && s[0] == 'F' ? SEX_F : SEX_M;
+		m.birth = row_day(b, r, 4, 0);
+		m.kinh = (uint8_t)r->iv[5];
+		m.religion = (uint8_t)r->iv[6];
+		s = row_text(b, r, 7, &len);
+		k = s ? enum_lookup(theory_names, TH_COUNT, s, len) : 0;
+		m.theory = (uint8_t)(k < 0 ? 0 : k);
+		s = row_text(b, r, 8, &len);
+		k = s ? enum_lookup(expertise_names, EXP_COUNT, s, len) : 0;
+		m.expertise = (uint8_t)(k < 0 ? 0 : k);
+		m.admitted = row_day(b, r, 9, 0);
+		m.official = row_day(b, r, 10, DAY_MAX);
+		s = row_text(b, r, 11, &len);
+		k = s ? enum_lookup(status_names, ST_COUNT, s, len) : -1;
+		m.status = (uint8_t)(k < 0 ? 0 : k);
+		m.ended = row_day(b, r, 12, DAY_MAX);
+		index_builder_member(ib, &m);
+	}
+}
+
+static void *load_worker(void *arg)
+{
+	struct load_pipe *p = arg;
+	for (int i = 0;; i ^= 1) {
+		pthread_mutex_lock(&p->mu);
+		while (!p->full[i])
+			pthread_cond_wait(&p->cv, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		load_batch_apply(p->builder, p->b[i]);
+		int last = p->b[i]->last;
+		pthread_mutex_lock(&p->mu);
+		p->full[i] = 0;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		if (last)
+			return NULL;
+	}
+}
+
+/* Copies one row of st into b. */
+static void load_copy_row(struct load_batch *b, struct db_stmt *st)
+{
+	const char *cols = load_cols[b->kind];
+	struct load_row *r = &b->rows[b->n++];
+	for (int c = 0; cols[c]; c++) {
+		if (cols[c] == 'i') {
+			r->iv[c] = db_column_int(st, c);
+			continue;
+		}
+		size_t len;
+		const char *s = db_column_text(st, c, &len);
+		if (!s) {
+			r->len[c] = UINT32_MAX;
+			continue;
+		}
+		ALLOC_GROW(b->text, b->text_len + len + 1, b->text_alloc);
+		memcpy(b->text + b->text_len, s, len);
+		b->text[b->text_len + len] = '\0';
+		r->off[c] = (uint32_t)b->text_len;
+		r->len[c] = (uint32_t)len;
+		b->text_len += len + 1;
+	}
+}
+
+/* Takes batch i for filling (waits until the worker is done with it). */
+static struct load_batch *load_take(struct load_pipe *p, int i,
+				    enum load_kind kind)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->full[i])
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	struct load_batch *b = p->b[i];
+	b->kind = kind;
+	b->n = b->text_len = 0;
+	b->last = 0;
+	return b;
+}
+
+static void load_give(struct load_pipe *p, int i)
+{
+	pthread_mutex_lock(&p->mu);
+	p->full[i] = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Rows go straight into the index builder (strings copied there): the
+ * loader keeps no copy of the store, so peak memory is the read model's. */
 int registry_load_index(struct registry *r, int quiet, struct hoso_error *err)
 {
-	struct index_input in = {0};
-	struct index_org_version *orgs = NULL;
-	struct index_member *mem = NULL;
-	struct index_placement *pl = NULL;
-	size_t n_orgs = 0, a_orgs = 0, n_mem = 0, a_mem = 0, n_pl = 0, a_pl = 0;
-	size_t *org_off = NULL, *mem_off = NULL, a_oo = 0, a_mo = 0;
-	struct arena ar = {0};
+	struct index_builder *b = NULL;
 	struct db_stmt *st = NULL;
-	int rc = -1, step;
+	int rc = -1, step = 0, bi = 0, started = 0;
+	size_t n = 0;
 	struct progress prog;
+	char *buf = NULL;
+	size_t buf_alloc = 0;
+	struct load_pipe pipe = {.mu = PTHREAD_MUTEX_INITIALIZER,
+				 .cv = PTHREAD_COND_INITIALIZER};
+	pthread_t worker;
+	static const char *const sql[] = {
+		"SELECT id, full_name, card_no, sex, birth_date,"
+		" ethnicity = 'Kinh', religion IS NOT NULL, theory_level,"
+		" expertise, admitted_on, official_on, status, ended_on"
+		" FROM members",
+		"SELECT member_id, org_id, valid_from, valid_to FROM placements",
+	};
 
 	if (r->ix)
 		return 0;
@@ -81,6 +246,7 @@ int registry_load_index(struct registry *r, int quiet, struct hoso_error *err)
 		       0, quiet);
 	if (db_begin(r->db, 0, err))
 		return -1;
+	b = index_builder_new(max_id(r, err), 0);
 	st = db_prepare(r->db,
 			"SELECT id, parent_id, kind, code, name, valid_from,"
 			" valid_to FROM org_versions",
@@ -89,112 +255,92 @@ int registry_load_index(struct registry *r, int quiet, struct hoso_error *err)
 		goto out;
 	while ((step = db_step(st, err)) == 1) {
 		struct index_org_version v = {0};
-		size_t len;
-		const char *s;
-		ALLOC_GROW(orgs, n_orgs + 1, a_orgs);
-		ALLOC_GROW(org_off, 2 * (n_orgs + 1), a_oo);
+		size_t len, len2;
+		const char *s, *s2;
 		v.id = (int32_t)db_column_int(st, 0);
 		v.parent_id = (int32_t)db_column_int(st, 1);
 		s = db_column_text(st, 2, &len);
 		v.kind = (uint8_t)enum_lookup(org_kind_names, KIND_COUNT, s, len);
-		s = db_column_text(st, 3, &len);
-		org_off[2 * n_orgs] = arena_add(&ar, s, len);
-		s = db_column_text(st, 4, &len);
-		org_off[2 * n_orgs + 1] = arena_add(&ar, s, len);
 		v.from = col_day(st, 5, DAY_MIN);
 		v.to = col_day(st, 6, DAY_MAX);
-		orgs[n_orgs++] = v;
-	}
-	if (step < 0)
-		goto out;
-	db_finalize(st);
-	st = db_prepare(r->db,
-			"SELECT id, full_name, card_no, sex, birth_date,"
-			" ethnicity = 'Kinh', religion IS NOT NULL, theory_level,"
-			" expertise, admitted_on, official_on, status, ended_on"
-			" FROM members",
-			err);
-	if (!st)
-		goto out;
-	while ((step = db_step(st, err)) == 1) {
-		struct index_member m = {0};
-		size_t len;
-		const char *s;
-		int k;
-		ALLOC_GROW(mem, n_mem + 1, a_mem);
-		ALLOC_GROW(mem_off, 2 * (n_mem + 1), a_mo);
-		m.id = (int32_t)db_column_int(st, 0);
-		s = db_column_text(st, 1, &len);
-		mem_off[2 * n_mem] = arena_add(&ar, s, len);
-		s = db_column_text(st, 2, &len);
-		mem_off[2 * n_mem + 1] = arena_add(&ar, s, len);
+		/* code and name stay valid until the next step: copy both
+		 * NUL-terminated into one buffer */
 		s = db_column_text(st, 3, &len);
-		m.sex = s && s[0] == 'F' ? SEX_F : SEX_M;
-		m.birth = col_day(st, 4, 0);
-		m.kinh = (uint8_t)db_column_int(st, 5);
-		m.religion = (uint8_t)db_column_int(st, 6);
-		s = db_column_text(st, 7, &len);
-		k = s ? enum_lookup(theory_names, TH_COUNT, s, len) : 0;
-		m.theory = (uint8_t)(k < 0 ? 0 : k);
-		s = db_column_text(st, 8, &len);
-		k = s ? enum_lookup(expertise_names, EXP_COUNT, s, len) : 0;
-		m.expertise = (uint8_t)(k < 0 ? 0 : k);
-		m.admitted = col_day(st, 9, 0);
-		m.official = col_day(st, 10, DAY_MAX);
-		s = db_column_text(st, 11, &len);
-		k = enum_lookup(status_names, ST_COUNT, s, len);
-		m.status = (uint8_t)(k < 0 ? 0 : k);
-		m.ended = col_day(st, 12, DAY_MAX);
-		mem[n_mem++] = m;
-		if ((n_mem & 0xffff) == 0)
-			progress_update(&prog, n_mem);
+		s2 = db_column_text(st, 4, &len2);
+		ALLOC_GROW(buf, len + len2 + 2, buf_alloc);
+		if (s) {
+			memcpy(buf, s, len);
+			buf[len] = '\0';
+			v.code = buf;
+		}
+		if (s2) {
+			memcpy(buf + len + 1, s2, len2);
+			buf[len + 1 + len2] = '\0';
+			v.name = buf + len + 1;
+		}
+		index_builder_org(b, &v);
 	}
 	if (step < 0)
 		goto out;
 	db_finalize(st);
-	st = db_prepare(r->db,
-			"SELECT member_id, org_id, valid_from, valid_to"
-			" FROM placements",
-			err);
-	if (!st)
-		goto out;
-	while ((step = db_step(st, err)) == 1) {
-		ALLOC_GROW(pl, n_pl + 1, a_pl);
-		pl[n_pl].member_id = (int32_t)db_column_int(st, 0);
-		pl[n_pl].org_id = (int32_t)db_column_int(st, 1);
-		pl[n_pl].from = col_day(st, 2, DAY_MIN);
-		pl[n_pl].to = col_day(st, 3, DAY_MAX);
-		n_pl++;
+	st = NULL;
+
+	pipe.builder = b;
+	pipe.b[0] = xcalloc(1, sizeof(*pipe.b[0]));
+	pipe.b[1] = xcalloc(1, sizeof(*pipe.b[1]));
+	started = !pthread_create(&worker, NULL, load_worker, &pipe);
+	for (int q = 0; q < 2 && step >= 0; q++) {
+		st = db_prepare(r->db, sql[q], err);
+		if (!st) {
+			step = -1;
+			break;
+		}
+		struct load_batch *lb = load_take(&pipe, bi, (enum load_kind)q);
+		while ((step = db_step(st, err)) == 1) {
+			load_copy_row(lb, st);
+			if (lb->n < LOAD_BATCH)
+				continue;
+			n += lb->n;
+			if (started)
+				load_give(&pipe, bi);
+			else
+				load_batch_apply(b, lb);
+			bi ^= 1;
+			lb = load_take(&pipe, bi, (enum load_kind)q);
+			if ((n & 0xffff) == 0)
+				progress_update(&prog, n);
+		}
+		/* the rows left (maybe none), and the end after the last query */
+		n += lb->n;
+		lb->last = q == 1 || step < 0;
+		if (started)
+			load_give(&pipe, bi);
+		else
+			load_batch_apply(b, lb);
+		bi ^= 1;
+		db_finalize(st);
+		st = NULL;
 	}
+	if (started)
+		pthread_join(worker, NULL);
+	started = 0;
+	free(pipe.b[0]->text);
+	free(pipe.b[1]->text);
+	free(pipe.b[0]);
+	free(pipe.b[1]);
 	if (step < 0)
 		goto out;
-	for (size_t i = 0; i < n_orgs; i++) {
-		orgs[i].code = arena_ptr(&ar, org_off[2 * i]);
-		orgs[i].name = arena_ptr(&ar, org_off[2 * i + 1]);
-	}
-	for (size_t i = 0; i < n_mem; i++) {
-		mem[i].full_name = arena_ptr(&ar, mem_off[2 * i]);
-		mem[i].card_no = arena_ptr(&ar, mem_off[2 * i + 1]);
-	}
-	in.orgs = orgs;
-	in.n_orgs = n_orgs;
-	in.members = mem;
-	in.n_members = n_mem;
-	in.placements = pl;
-	in.n_placements = n_pl;
-	r->ix = index_build(&in);
-	prog.done = n_mem + n_pl + n_orgs;
+	r->ix = index_builder_finish(b);
+	b = NULL;
+	prog.done = n;
 	progress_end(&prog);
 	rc = 0;
 out:
 	db_finalize(st);
 	db_rollback(r->db);
-	free(orgs);
-	free(mem);
-	free(pl);
-	free(org_off);
-	free(mem_off);
-	free(ar.buf);
+	if (b) /* an error midway: finish to free what was built */
+		index_free(index_builder_finish(b));
+	free(buf);
 	return rc;
 }
 
@@ -425,6 +571,30 @@ static int answer_member(struct registry *r, const struct question *q,
 	step = db_step(st, err);
 	if (step < 0)
 		goto out;
+	if (step == 0 && !q->member_id) {
+		/* a card replaced since (2003, 2025 renewals): lc_cards */
+		int64_t by_card = lifecycle_member_by_card(r->db, q->card_no,
+							   err);
+		if (by_card < 0)
+			goto out;
+		if (by_card > 0) {
+			db_finalize(st);
+			st = db_prepare(r->db,
+					"SELECT id, card_no, full_name, sex,"
+					" birth_date, ethnicity, religion,"
+					" hometown, education, expertise,"
+					" theory_level, admitted_on, official_on,"
+					" status, ended_on, org_id"
+					" FROM members WHERE id = ?",
+					err);
+			if (!st)
+				goto out;
+			db_bind_int(st, 1, by_card);
+			step = db_step(st, err);
+			if (step < 0)
+				goto out;
+		}
+	}
 	if (step == 0) {
 		if (q->member_id)
 			hoso_err(err, HOSO_ENOTFOUND,

@@ -669,13 +669,15 @@ size_t text_fold(const char *s, size_t len, char *out, size_t outmax)
 		if (!v)
 			exotic = 1;
 		nd = decompose(cp, d);
-		for (k = 0; k < nd; k++) {
-			uint8_t enc[4];
-			size_t ne;
+		{
+			/* the whole character or nothing: half of a Hangul
+			 * syllable would compose into another syllable */
+			uint8_t enc[DECOMP_MAX * 4];
+			size_t ne = 0;
 
-			if (is_mark(d[k]))
-				continue;
-			ne = utf8_put(fold_base(d[k]), enc);
+			for (k = 0; k < nd; k++)
+				if (!is_mark(d[k]))
+					ne += utf8_put(fold_base(d[k]), enc + ne);
 			if (o + ne > cap)
 				goto done;
 			memcpy(o8 + o, enc, ne);

@@ -20,6 +20,23 @@ HOSO = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
 PASSED = 0
 FAILED = 0
 CALLED = set()          # (method, pattern) of routes called
+CORE_ROUTES = {tuple(l.split(" ", 1)) for l in """GET /healthz
+GET /api/v1/openapi.json
+POST /api/v1/auth/login
+POST /api/v1/auth/logout
+GET /api/v1/me
+GET /api/v1/orgs/{id}
+GET /api/v1/orgs/{id}/versions
+GET /api/v1/orgs/{id}/count
+GET /api/v1/orgs/{id}/breakdown
+GET /api/v1/orgs/{id}/summary
+GET /api/v1/orgs/{id}/changes
+GET /api/v1/orgs/{id}/members
+GET /api/v1/search
+GET /api/v1/members
+GET /api/v1/members/{id}
+POST /api/v1/members/{id}/transfer
+GET /api/v1/audit""".splitlines()}
 OPENAPI = None
 
 
@@ -289,10 +306,14 @@ def main():
     rc, out, err = run(db, "audit", "verify")
     check(rc == 1, "audit verify detects an edit (%d)" % rc)
 
+    # This suite owns the core routes (src/api/handlers.c); the routes of
+    # other features are called by their own suites, and
+    # route_coverage.py checks at the end of tests/run.sh that every route
+    # of the OpenAPI document was called by some suite.
     missing = []
     for path, ops in OPENAPI["paths"].items():
         for m in ops:
-            if (m.upper(), path) not in CALLED:
+            if (m.upper(), path) not in CALLED and (m.upper(), path) in CORE_ROUTES:
                 missing.append("%s %s" % (m.upper(), path))
     check(not missing, "every route is called: missing " + ", ".join(missing))
     print("%d passed, %d failed" % (PASSED, FAILED))
