@@ -35,7 +35,7 @@ HDR := $(wildcard src/*/*.h)
 UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c))
 
 .PHONY: all release dev asan test unit blackbox demo deps bench style clean \
-        serve FORCE fuzz fuzz-build
+        serve FORCE fuzz fuzz-build soak
 
 all: release
 
@@ -112,6 +112,11 @@ fuzz-build: $(FUZZ_BIN)
 
 fuzz: fuzz-build
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
+
+# Soak: mixed reads and writes at capacity on 127.0.0.1 for SOAK_SECONDS.
+SOAK_SECONDS ?= 600
+soak: release
+	@python3 bench/soak.py ./hoso --seconds $(SOAK_SECONDS)
 
 style:
 	@clang-format -i $(SRC) src/cli/main.c $(HDR) $(UNIT_SRC)

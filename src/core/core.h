@@ -64,6 +64,7 @@ enum hoso_status {
 	HOSO_ENOTFOUND = 3, /* not found (exit 3) */
 	HOSO_EIO = 4,       /* store or file error */
 	HOSO_ECONFLICT = 5, /* concurrent change */
+	HOSO_ESTORAGE = 6,  /* the store is full or read-only: nothing written */
 };
 struct hoso_error {
 	int code;

@@ -39,6 +39,16 @@ static int sqlite_err(struct sq_db *db, struct hoso_error *err, const char *what
 		code = HOSO_EREJECT;
 	else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		code = HOSO_ECONFLICT;
+	else if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_READONLY ||
+		 rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC ||
+		 rc == SQLITE_IOERR_TRUNCATE || rc == SQLITE_IOERR_SHMSIZE ||
+		 rc == SQLITE_CANTOPEN)
+		code = HOSO_ESTORAGE;
+	if (code == HOSO_ESTORAGE)
+		return hoso_err(err, code, "%s: %s (%s)", what,
+				TR("kho dữ liệu đầy hoặc chỉ cho đọc; không có gì được ghi",
+				   "the store is full or read-only; nothing was written"),
+				sqlite3_errmsg(db->h));
 	return hoso_err(err, code, "%s: %s (%s)", what,
 			TR("lỗi kho dữ liệu", "store error"),
 			sqlite3_errmsg(db->h));
@@ -48,11 +58,9 @@ static int exec_quiet(struct sq_db *db, const char *sql, struct hoso_error *err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		hoso_err(err, HOSO_EIO, "%s: %s",
-			 TR("lỗi kho dữ liệu", "store error"),
-			 msg ? msg : "?");
 		sqlite3_free(msg);
-		return -1;
+		/* the connection's last error says what kind it was */
+		return sqlite_err(db, err, TR("lệnh", "statement"));
 	}
 	return 0;
 }

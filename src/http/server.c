@@ -230,6 +230,11 @@ int http_error_from(struct http_request *req, const struct hoso_error *err)
 		return http_error(req, 422, "rejected", err->msg, err->msg);
 	case HOSO_ECONFLICT:
 		return http_error(req, 409, "conflict", err->msg, err->msg);
+	case HOSO_ESTORAGE:
+		/* reads keep working; a write waits for space or permission */
+		return http_error(req, 507, "storage",
+				  "kho dữ liệu đầy hoặc chỉ cho đọc; không có gì được ghi",
+				  "the store is full or read-only; nothing was written");
 	default:
 		fprintf(stderr, "hoso serve: %s\n", err->msg);
 		return http_error(req, 500, "internal", "lỗi nội bộ của máy chủ",

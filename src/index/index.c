@@ -33,7 +33,6 @@ static int cmp_root(const void *a, const void *b, void *arg);
 
 static void derive(struct index *ix)
 {
-	ix_bounds_rebuild(ix);
 	ix_tree_order(ix);
 	size_t n = 0;
 	for (size_t s = 0; s < ix->n_orgs; s++)
@@ -143,26 +142,30 @@ static int cmp_place_from(const void *a, const void *b)
 	return (x->from > y->from) - (x->from < y->from);
 }
 
-/* HOSO_INDEX_TIMING=1 prints the build's phases on stderr. */
+/* HOSO_INDEX_TIMING=1 prints when each phase of the build ends, in
+ * seconds since the builder was made (NULL: start the clock). */
 static void build_phase(const char *what)
 {
-	static double last;
+	static double start;
 	static int on = -1;
-	if (on < 0)
-		on = getenv("HOSO_INDEX_TIMING") != NULL;
-	if (!on)
-		return;
 	struct timespec ts;
+	if (what == NULL)
+		on = getenv("HOSO_INDEX_TIMING") != NULL;
+	if (on <= 0)
+		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	double t = ts.tv_sec + ts.tv_nsec / 1e9;
-	if (what)
-		fprintf(stderr, "index build: %-12s %.3f s\n", what, t - last);
-	last = t;
+	double t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (what == NULL)
+		start = t;
+	else
+		fprintf(stderr, "index build: %-14s at %.3f s\n", what, t - start);
 }
 
 static void *events_thread(void *arg)
 {
 	ix_events_build(arg);
+	ix_nrecs_build(arg);
+	build_phase("events+names");
 	return NULL;
 }
 
@@ -223,23 +226,28 @@ struct index *index_builder_finish(struct index_builder *b)
 	free(b);
 	build_phase("places");
 
-	/* Q5 buckets in a second thread; records, Q4 entries, the tree's
+	/* Q5 buckets and Q4 entries in a second thread; records, the tree's
 	 * derived look-ups and the step functions here. */
 	pthread_t th;
 	int threaded = !pthread_create(&th, NULL, events_thread, ix);
 	if (!threaded)
-		ix_events_build(ix);
+		events_thread(ix);
+	derive(ix); /* the preorder first: records are laid out by it */
 	ix_recs_build(ix);
 	build_phase("recs");
-	ix_nrecs_build(ix);
-	build_phase("names");
-	derive(ix);
 	ix_mark_big(ix);
 	ix_steps_compute_all(ix);
 	build_phase("steps");
 	if (threaded)
 		pthread_join(th, NULL);
-	build_phase("events wait");
+	build_phase("done");
+	if (getenv("HOSO_INDEX_TIMING"))
+		fprintf(stderr, "index: %zu members, %zu orgs, %zu names, "
+				"%zu bytes (%.0f per member)\n",
+			ix->n_members, ix->n_orgs, ix->n_names,
+			index_memory(ix),
+			(double)index_memory(ix) /
+				(double)(ix->n_members ? ix->n_members : 1));
 	return ix;
 }
 
@@ -273,7 +281,6 @@ void index_free(struct index *ix)
 		free(ix->days[d].mv);
 	}
 	free(ix->days);
-	free(ix->bounds);
 	free(ix->codes);
 	free(ix->roots);
 	free(ix->pre_org);
@@ -282,6 +289,7 @@ void index_free(struct index *ix)
 	free(ix->nodes);
 	free(ix->rseg);
 	free(ix->moved);
+	free(ix->prec_block);
 	ix_names_free(ix);
 	ix_words_free(ix);
 	free(ix);
@@ -303,7 +311,8 @@ size_t index_memory(const struct index *ix)
 			b += strlen(o->versions[i].name) + 1 +
 			     (o->versions[i].code ? strlen(o->versions[i].code) + 1 : 0);
 		b += o->alloc_links * sizeof(*o->links);
-		b += o->alloc_recs * sizeof(*o->recs) + MALLOC_OVERHEAD;
+		b += o->alloc_recs * sizeof(*o->recs) +
+		     o->alloc_precs * sizeof(*o->precs) + 2 * MALLOC_OVERHEAD;
 		b += o->step.alloc * (sizeof(int32_t) + sizeof(*o->step.val));
 	}
 	b += ix->alloc_members * sizeof(*ix->members);
@@ -324,7 +333,11 @@ size_t index_memory(const struct index *ix)
 	for (size_t w = 0; w < ix->n_words; w++)
 		b += ix->words[w].len + 1 + ix->words[w].alloc_post * 4 +
 		     2 * MALLOC_OVERHEAD;
-	b += ix->n_bounds * 4 + ix->n_codes * sizeof(*ix->codes) +
+	b += ix->n_orgs * (sizeof(*ix->pre_org) + sizeof(*ix->pre_end) +
+			   sizeof(*ix->node_off) + sizeof(*ix->rseg)) +
+	     (ix->n_pre ? ix->node_off[ix->n_pre] : 0) * sizeof(*ix->nodes) +
+	     ix->n_moved * sizeof(*ix->moved);
+	b += ix->n_codes * sizeof(*ix->codes) +
 	     ix->n_roots * 4;
 	return b;
 }
@@ -495,9 +508,29 @@ static void *scan_run(void *arg)
 	struct scan_job *j = arg;
 	const int32_t day = j->day;
 	uint32_t *bins = j->bins;
+	/* the packed scale: see ix_p_clamp */
+	const uint16_t d16 = ix_p_clamp(day, 0xFFFE);
+	const uint16_t a0 = ix_p_clamp(j->age[0], 0xFFFF),
+		       a1 = ix_p_clamp(j->age[1], 0xFFFF),
+		       a2 = ix_p_clamp(j->age[2], 0xFFFF),
+		       a3 = ix_p_clamp(j->age[3], 0xFFFF),
+		       m0 = ix_p_clamp(j->mem[0], 0xFFFF),
+		       m1 = ix_p_clamp(j->mem[1], 0xFFFF);
 	for (size_t k = 0; k < j->n_pos; k++) {
 		const struct ix_rseg *g = &j->seg[j->pos[k]];
-		const struct ix_rec *r = g->recs, *end = r + g->n;
+		/* NULL + 0 is undefined behaviour: empty arrays may be NULL */
+		const struct ix_prec *p = g->precs,
+				     *pend = p ? p + g->n_precs : p;
+		for (; p < pend; p++) {
+			if (p->from > d16 || d16 >= p->to)
+				continue;
+			unsigned age = (p->birth <= a0) + (p->birth <= a1) +
+				       (p->birth <= a2) + (p->birth <= a3);
+			unsigned my = (p->admitted <= m0) + (p->admitted <= m1);
+			unsigned st = p->official <= d16;
+			bins[p->attr * 30u + age * 6u + my * 2u + st]++;
+		}
+		const struct ix_rec *r = g->recs, *end = r ? r + g->n_recs : r;
 		for (; r < end; r++) {
 			if (r->from > day || day >= r->to)
 				continue;
@@ -533,7 +566,7 @@ int index_breakdown(const struct index *ix, int32_t org, int32_t day,
 	free(states);
 	size_t recs = 0;
 	for (size_t i = 0; i < n; i++)
-		recs += ix->rseg[list[i]].n;
+		recs += ix->rseg[list[i]].n_precs + ix->rseg[list[i]].n_recs;
 
 	uint32_t *bins = xcalloc(2 * N_BIN, sizeof(*bins));
 	struct scan_job job[2];
@@ -555,7 +588,8 @@ int index_breakdown(const struct index *ix, int32_t org, int32_t day,
 	if (recs > SCAN_SPLIT) {
 		size_t half = 0, i = 0;
 		for (; i < n && half < recs / 2; i++)
-			half += ix->rseg[list[i]].n;
+			half += ix->rseg[list[i]].n_precs +
+				ix->rseg[list[i]].n_recs;
 		job[0].n_pos = i;
 		job[1].pos = list + i;
 		job[1].n_pos = n - i;

@@ -42,6 +42,31 @@ struct ix_rec {
 	uint8_t attr; /* attribute cell: see ix_attr_code() */
 };
 
+/* The same packed in 12 bytes, as a breakdown of the whole country scans
+ * millions of them: days as offsets from IX_DAY_BASE (1900-01-01) in
+ * [1, 0xFFFE], 0xFFFF for an open end (to, official). A record whose days
+ * do not fit stays a struct ix_rec. */
+#define IX_DAY_BASE (-25567)
+#define IX_P_OPEN 0xFFFFu
+struct ix_prec {
+	uint16_t from, to, birth, admitted, official;
+	uint8_t attr;
+};
+static inline int32_t ix_prec_day(uint16_t v)
+{
+	return v == IX_P_OPEN ? DAY_MAX : IX_DAY_BASE + (int32_t)v;
+}
+/* A query day or threshold in the packed scale: comparisons with packed
+ * days give the same answers (see ix_rec_pack). top: 0xFFFE for a query
+ * day (open ends stay after it), 0xFFFF for a threshold. */
+static inline uint16_t ix_p_clamp(int32_t day, uint32_t top)
+{
+	int64_t v = (int64_t)day - IX_DAY_BASE;
+	return (uint16_t)(v < 0 ? 0 : v > (int64_t)top ? top : v);
+}
+/* Packs r into p; 0 when a day does not fit. */
+int ix_rec_pack(const struct ix_rec *r, struct ix_prec *p);
+
 /* Step function of (members, grassroots, cells) in a subtree by day: the
  * value on D is val[i] for the last days[i] <= D (0 before the first). */
 struct ix_step {
@@ -59,7 +84,10 @@ struct ix_org {
 	int32_t *vparent;                   /* parent slot per version, -1 */
 	struct ix_link *links;              /* children versions */
 	size_t n_links, alloc_links;
-	struct ix_rec *recs; /* placements directly in this org */
+	struct ix_prec *precs; /* placements directly in this org */
+	size_t n_precs, alloc_precs;
+	uint8_t precs_shared;  /* precs lie in ix->prec_block (not freed) */
+	struct ix_rec *recs; /* the few whose days do not pack */
 	size_t n_recs, alloc_recs;
 	struct ix_step step;
 	uint32_t pre; /* position in the preorder (struct index) */
@@ -73,8 +101,9 @@ struct ix_tnode {
 
 /* The records of the org at one preorder position (for sequential scans). */
 struct ix_rseg {
+	const struct ix_prec *precs;
 	const struct ix_rec *recs;
-	size_t n;
+	uint32_t n_precs, n_recs;
 };
 
 /* A placement of a member: org slot over [from, to). */
@@ -177,8 +206,6 @@ struct index {
 	int32_t *nhash; /* open addressing over name slots, -1 empty */
 	size_t nhash_cap;
 
-	int32_t *bounds; /* distinct version days, sorted: epochs for Q5 */
-	size_t n_bounds;
 	struct ix_code *codes; /* every (code, org) ever, by hash */
 	size_t n_codes;
 	int32_t *roots; /* orgs with a version without parent, by id */
@@ -186,14 +213,15 @@ struct index {
 
 	/* Preorder of the union of the trees of all days (an org at its first
 	 * visit from the roots): a subtree on any day is its top's range plus
-	 * the ranges of "moved" orgs (outside the range of a parent they had)
+	 * the ranges of "moved" orgs (a version outside its parent's range)
 	 * that are under the top that day. */
 	int32_t *pre_org;        /* position -> org slot */
 	uint32_t *pre_end;       /* position -> end of its range */
 	uint32_t *node_off;      /* position -> first node (n_orgs + 1) */
 	struct ix_tnode *nodes;  /* versions by position */
 	struct ix_rseg *rseg;    /* position -> records */
-	int32_t *moved;
+	struct ix_prec *prec_block; /* the build's packed records, by position */
+	struct ix_tnode *moved;  /* versions outside their parent's range */
 	size_t n_moved;
 	size_t n_pre;            /* orgs ordered (the rest came later) */
 
@@ -221,7 +249,6 @@ int ix_version_on(const struct ix_org *o, int32_t day);
 void ix_org_set_versions(struct index *ix, int32_t slot,
 			 const struct index_org_version *v, size_t n);
 void ix_org_release(struct ix_org *o);
-void ix_bounds_rebuild(struct index *ix);
 /* Subtree sums on day of (members, grassroots, cells) for org slot. */
 void ix_subtree_sum(const struct index *ix, int32_t slot, int32_t day,
 		    int64_t out[3]);
@@ -238,10 +265,11 @@ enum { SUB_UNKNOWN = 0, SUB_IN = 1, SUB_OUT = 2, SUB_LISTED = 3 };
 void ix_subtree_states(const struct index *ix, int32_t top, int32_t day,
 		       uint8_t *st, uint32_t **list, size_t *n,
 		       size_t *alloc);
-/* Decides the orgs of top's own range only (st zeroed, top alive on day);
- * then ix_subtree_in answers for any org, deciding the others lazily. */
+/* Decides the orgs of top's own range (all: of every org) in one pass (st
+ * zeroed, top alive on day); then ix_subtree_in answers for any org,
+ * deciding the others lazily. */
 void ix_subtree_prime(const struct index *ix, int32_t top, int32_t day,
-		      uint8_t *st);
+		      uint8_t *st, int all);
 int ix_subtree_in(const struct index *ix, int32_t top, int32_t day,
 		  uint8_t *st, int32_t org);
 void ix_steps_compute_all(struct index *ix);
@@ -251,22 +279,6 @@ void ix_step_compute(struct index *ix, int32_t slot);
 void ix_step_add(struct index *ix, int32_t slot, int32_t from, int32_t to,
 		 int k, int32_t delta, int depth);
 void ix_step_free(struct ix_step *s);
-
-/* Memo of "org in subtree(top, day)" per epoch, for one query. */
-struct ix_memo {
-	uint32_t *stamp; /* epoch + 1 when known */
-	uint8_t *in;
-	int32_t top;
-};
-void ix_memo_init(struct ix_memo *mm, const struct index *ix, int32_t top);
-void ix_memo_release(struct ix_memo *mm);
-/* The epoch of day: the tree is the same on all days of one epoch. */
-uint32_t ix_epoch_of(const struct index *ix, int32_t day);
-int ix_memo_in(const struct index *ix, struct ix_memo *mm, int32_t org,
-	       int32_t day);
-/* The same with day's epoch already known (ix_epoch_of). */
-int ix_memo_in_e(const struct index *ix, struct ix_memo *mm, int32_t org,
-		 int32_t day, uint32_t epoch);
 
 /* Memo of a chain's answer with the interval of days over which the chain
  * (every version from org up) stays the same: "in subtree(top)" when

@@ -418,6 +418,31 @@ static struct ix_rec rec_of(const struct index_member *m, uint8_t attr,
 	return (struct ix_rec){a, z, m->birth, m->admitted, m->official, attr};
 }
 
+/* A day in [1, 0xFFFE] of the packed scale, or open (DAY_MAX) when
+ * open_ok: comparisons then agree with the real days for any query day and
+ * threshold clamped by ix_p_clamp. */
+static int pack_day(int32_t day, int open_ok, uint16_t *out)
+{
+	if (open_ok && day == DAY_MAX) {
+		*out = IX_P_OPEN;
+		return 1;
+	}
+	int64_t v = (int64_t)day - IX_DAY_BASE;
+	if (v < 1 || v > 0xFFFE)
+		return 0;
+	*out = (uint16_t)v;
+	return 1;
+}
+
+int ix_rec_pack(const struct ix_rec *r, struct ix_prec *p)
+{
+	p->attr = r->attr;
+	return pack_day(r->from, 0, &p->from) && pack_day(r->to, 1, &p->to) &&
+	       pack_day(r->birth, 0, &p->birth) &&
+	       pack_day(r->admitted, 0, &p->admitted) &&
+	       pack_day(r->official, 1, &p->official);
+}
+
 static void recs_apply(struct index *ix, int32_t s, int add)
 {
 	const struct ix_member *mb = &ix->members[s];
@@ -426,14 +451,42 @@ static void recs_apply(struct index *ix, int32_t s, int add)
 	uint8_t attr = ix_attr_code(m);
 	for (uint32_t i = 0; i < mb->n_places; i++) {
 		struct ix_rec r = rec_of(m, attr, &pl[i]);
+		struct ix_prec pr;
 		if (r.from >= r.to)
 			continue;
 		struct ix_org *o = &ix->orgs[pl[i].org];
-		if (add) {
+		int packed = ix_rec_pack(&r, &pr);
+		if (add && packed) {
+			if (o->precs_shared && o->n_precs == o->alloc_precs) {
+				/* leave the build's block for an own array */
+				struct ix_prec *np = xmalloc(
+					(2 * o->alloc_precs + 4) * sizeof(*np));
+				if (o->n_precs)
+					memcpy(np, o->precs,
+					       o->n_precs * sizeof(*np));
+				o->precs = np;
+				o->alloc_precs = 2 * o->alloc_precs + 4;
+				o->precs_shared = 0;
+			}
+			ALLOC_GROW(o->precs, o->n_precs + 1, o->alloc_precs);
+			o->precs[o->n_precs++] = pr;
+		} else if (add) {
 			ALLOC_GROW(o->recs, o->n_recs + 1, o->alloc_recs);
 			o->recs[o->n_recs++] = r;
-		} else {
+		} else if (packed) {
 			/* equal records are interchangeable: remove any */
+			for (size_t j = 0; j < o->n_precs; j++) {
+				const struct ix_prec *q = &o->precs[j];
+				if (q->from == pr.from && q->to == pr.to &&
+				    q->birth == pr.birth &&
+				    q->admitted == pr.admitted &&
+				    q->official == pr.official &&
+				    q->attr == pr.attr) {
+					o->precs[j] = o->precs[--o->n_precs];
+					break;
+				}
+			}
+		} else {
 			for (size_t j = 0; j < o->n_recs; j++) {
 				const struct ix_rec *q = &o->recs[j];
 				if (q->from == r.from && q->to == r.to &&
@@ -453,23 +506,58 @@ static void recs_apply(struct index *ix, int32_t s, int add)
 
 void ix_recs_build(struct index *ix)
 {
-	for (size_t s = 0; s < ix->n_orgs; s++)
-		ix->orgs[s].alloc_recs = ix->orgs[s].n_recs; /* counter */
+	/* Count by org, lay the packed records out in one block in preorder
+	 * (a subtree's records are then mostly one run of memory), fill. The
+	 * few unpacked ones get an array per org. Compact arrays by slot keep
+	 * the org structs out of the two passes. */
+	size_t n = ix->n_orgs ? ix->n_orgs : 1;
+	uint32_t *np = xcalloc(n, sizeof(*np)), *nw = xcalloc(n, sizeof(*nw));
 	for (size_t s = 0; s < ix->n_members; s++) {
 		const struct ix_member *mb = &ix->members[s];
 		const struct ix_place *pl = ix_places(ix, mb);
+		uint8_t attr = ix_attr_code(&mb->m);
 		for (uint32_t i = 0; i < mb->n_places; i++) {
-			int32_t a = pl[i].from > mb->m.admitted ? pl[i].from
-								: mb->m.admitted;
-			int32_t z = pl[i].to < mb->m.ended ? pl[i].to
-							   : mb->m.ended;
-			ix->orgs[pl[i].org].alloc_recs += a < z;
+			struct ix_rec r = rec_of(&mb->m, attr, &pl[i]);
+			struct ix_prec pr;
+			if (r.from >= r.to)
+				continue;
+			if (ix_rec_pack(&r, &pr))
+				np[pl[i].org]++;
+			else
+				nw[pl[i].org]++;
 		}
+	}
+	size_t total = 0;
+	for (size_t s = 0; s < ix->n_orgs; s++)
+		total += np[s];
+	free(ix->prec_block);
+	ix->prec_block = xmalloc((total ? total : 1) * sizeof(*ix->prec_block));
+	struct ix_prec **fp = xmalloc(n * sizeof(*fp));
+	struct ix_rec **fw = xcalloc(n, sizeof(*fw));
+	size_t off = 0;
+	for (size_t p = 0; p < ix->n_pre; p++) {
+		int32_t s = ix->pre_org[p];
+		fp[s] = ix->prec_block + off;
+		off += np[s];
 	}
 	for (size_t s = 0; s < ix->n_orgs; s++) {
 		struct ix_org *o = &ix->orgs[s];
-		o->recs = xrealloc(o->recs, (o->alloc_recs ? o->alloc_recs : 1) *
-						    sizeof(*o->recs));
+		if (o->pre >= ix->n_pre) { /* not ordered: cannot happen */
+			fp[s] = ix->prec_block + off;
+			off += np[s];
+		}
+		if (!o->precs_shared)
+			free(o->precs);
+		o->precs = fp[s];
+		o->n_precs = o->alloc_precs = np[s];
+		o->precs_shared = 1;
+		if (nw[s]) {
+			o->recs = xrealloc(o->recs, (o->n_recs + nw[s]) *
+							    sizeof(*o->recs));
+			o->alloc_recs = o->n_recs + nw[s];
+			fw[s] = o->recs + o->n_recs;
+			o->n_recs += nw[s];
+		}
 	}
 	for (size_t s = 0; s < ix->n_members; s++) {
 		const struct ix_member *mb = &ix->members[s];
@@ -477,12 +565,21 @@ void ix_recs_build(struct index *ix)
 		uint8_t attr = ix_attr_code(&mb->m);
 		for (uint32_t i = 0; i < mb->n_places; i++) {
 			struct ix_rec r = rec_of(&mb->m, attr, &pl[i]);
-			if (r.from < r.to) {
-				struct ix_org *o = &ix->orgs[pl[i].org];
-				o->recs[o->n_recs++] = r;
-			}
+			struct ix_prec pr;
+			if (r.from >= r.to)
+				continue;
+			if (ix_rec_pack(&r, &pr))
+				*fp[pl[i].org]++ = pr;
+			else
+				*fw[pl[i].org]++ = r;
 		}
 	}
+	free(np);
+	free(nw);
+	free(fp);
+	free(fw);
+	for (size_t s = 0; s < ix->n_orgs; s++)
+		ix_rseg_sync(ix, (int32_t)s);
 }
 
 /* ---- members ---- */

@@ -223,35 +223,10 @@ void ix_org_release(struct ix_org *o)
 	versions_free(o);
 	FREE_AND_NULL(o->links);
 	FREE_AND_NULL(o->recs);
+	if (!o->precs_shared)
+		free(o->precs);
+	o->precs = NULL;
 	ix_step_free(&o->step);
-}
-
-static int cmp_i32(const void *a, const void *b)
-{
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	return (x > y) - (x < y);
-}
-
-void ix_bounds_rebuild(struct index *ix)
-{
-	size_t n = 0;
-	for (size_t s = 0; s < ix->n_orgs; s++)
-		n += 2 * ix->orgs[s].n_versions;
-	int32_t *b = xmalloc((n ? n : 1) * sizeof(*b));
-	n = 0;
-	for (size_t s = 0; s < ix->n_orgs; s++)
-		for (uint32_t i = 0; i < ix->orgs[s].n_versions; i++) {
-			b[n++] = ix->orgs[s].versions[i].from;
-			b[n++] = ix->orgs[s].versions[i].to;
-		}
-	qsort(b, n, sizeof(*b), cmp_i32);
-	size_t w = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!w || b[w - 1] != b[i])
-			b[w++] = b[i];
-	free(ix->bounds);
-	ix->bounds = b;
-	ix->n_bounds = w;
 }
 
 /* ---- step functions ---- */
@@ -383,6 +358,16 @@ static void collect(struct index *ix, int32_t slot, int32_t f, int32_t t,
 			emit(b, z, -1, 0, 0);
 		}
 	}
+	for (size_t i = 0; i < o->n_precs; i++) {
+		int32_t rf = ix_prec_day(o->precs[i].from);
+		int32_t rt = ix_prec_day(o->precs[i].to);
+		int32_t a = rf > f ? rf : f;
+		int32_t z = rt < t ? rt : t;
+		if (a < z) {
+			emit(b, a, 1, 0, 0);
+			emit(b, z, -1, 0, 0);
+		}
+	}
 	for (size_t i = 0; i < o->n_links; i++) {
 		/* o may move when a child's computation grows nothing, but
 		 * re-read it anyway: ix->orgs is not reallocated here. */
@@ -399,6 +384,38 @@ static int cmp_ev3(const void *a, const void *b)
 	return (x->day > y->day) - (x->day < y->day);
 }
 
+/* Sorts events by day: radix sort (three passes of 11 bits) when many, as
+ * the build sorts millions of them. Only the per-day sums matter, so the
+ * order within a day is free. */
+static void ev3_sort(struct ev3 *e, size_t n)
+{
+	if (n < 256) {
+		qsort(e, n, sizeof(*e), cmp_ev3);
+		return;
+	}
+	struct ev3 *tmp = xmalloc(n * sizeof(*tmp)), *src = e, *dst = tmp;
+	for (int shift = 0; shift < 33; shift += 11) {
+		size_t cnt[2048] = {0};
+		for (size_t i = 0; i < n; i++)
+			cnt[(((uint32_t)src[i].day ^ 0x80000000u) >> shift) & 2047]++;
+		size_t sum = 0;
+		for (int k = 0; k < 2048; k++) {
+			size_t c = cnt[k];
+			cnt[k] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[(((uint32_t)src[i].day ^ 0x80000000u) >> shift) &
+				2047]++] = src[i];
+		struct ev3 *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != e) /* three passes: the result is in tmp */
+		memcpy(e, src, n * sizeof(*e));
+	free(tmp);
+}
+
 void ix_step_compute(struct index *ix, int32_t slot)
 {
 	struct ix_org *o = &ix->orgs[slot];
@@ -408,7 +425,7 @@ void ix_step_compute(struct index *ix, int32_t slot)
 	for (uint32_t i = 0; i < ix->orgs[slot].n_versions; i++)
 		collect(ix, slot, ix->orgs[slot].versions[i].from,
 			ix->orgs[slot].versions[i].to, &b, 0, slot);
-	qsort(b.e, b.n, sizeof(*b.e), cmp_ev3);
+	ev3_sort(b.e, b.n);
 	o = &ix->orgs[slot];
 	int32_t cur[3] = {0, 0, 0};
 	for (size_t i = 0; i < b.n;) {
@@ -468,7 +485,7 @@ void ix_mark_big(struct index *ix)
 		stack[n++] = (int32_t)s;
 		while (n && weight <= IX_BIG_WEIGHT) {
 			const struct ix_org *o = &ix->orgs[stack[--n]];
-			weight += 1 + o->n_recs / 32;
+			weight += 1 + (o->n_recs + o->n_precs) / 32;
 			for (size_t i = 0; i < o->n_links && n < 4 * IX_BIG_WEIGHT;
 			     i++) {
 				ALLOC_GROW(stack, n + 1, alloc);
@@ -503,6 +520,9 @@ static void subtree_sum(const struct index *ix, int32_t slot, int32_t day,
 	out[2] += org_kind_holds_members(o->versions[vi].kind);
 	for (size_t i = 0; i < o->n_recs; i++)
 		out[0] += o->recs[i].from <= day && day < o->recs[i].to;
+	uint16_t d = ix_p_clamp(day, 0xFFFE);
+	for (size_t i = 0; i < o->n_precs; i++)
+		out[0] += o->precs[i].from <= d && d < o->precs[i].to;
 	for (size_t i = 0; i < o->n_links; i++)
 		if (o->links[i].from <= day && day < o->links[i].to)
 			subtree_sum(ix, o->links[i].child, day, out, depth + 1);
@@ -515,84 +535,15 @@ void ix_subtree_sum(const struct index *ix, int32_t slot, int32_t day,
 	subtree_sum(ix, slot, day, out, 0);
 }
 
-/* ---- "in subtree" with a memo per epoch of the tree ---- */
-
-void ix_memo_init(struct ix_memo *mm, const struct index *ix, int32_t top)
-{
-	mm->stamp = xcalloc(ix->n_orgs ? ix->n_orgs : 1, sizeof(*mm->stamp));
-	mm->in = xmalloc(ix->n_orgs ? ix->n_orgs : 1);
-	mm->top = top;
-}
-
-void ix_memo_release(struct ix_memo *mm)
-{
-	FREE_AND_NULL(mm->stamp);
-	FREE_AND_NULL(mm->in);
-}
-
-/* The tree is the same on every day between two version boundaries. */
-uint32_t ix_epoch_of(const struct index *ix, int32_t day)
-{
-	size_t lo = 0, hi = ix->n_bounds;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (ix->bounds[mid] <= day)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (uint32_t)lo + 1;
-}
-
-int ix_memo_in(const struct index *ix, struct ix_memo *mm, int32_t org,
-	       int32_t day)
-{
-	if (org < 0)
-		return 0;
-	return ix_memo_in_e(ix, mm, org, day, ix_epoch_of(ix, day));
-}
-
-int ix_memo_in_e(const struct index *ix, struct ix_memo *mm, int32_t org,
-		 int32_t day, uint32_t e)
-{
-	if (org < 0)
-		return 0;
-	if (mm->stamp[org] == e)
-		return mm->in[org];
-	int32_t path[IX_DEPTH_MAX];
-	int n = 0, res = 0;
-	int32_t cur = org;
-	while (n < IX_DEPTH_MAX) {
-		if (mm->stamp[cur] == e) {
-			res = mm->in[cur];
-			break;
-		}
-		path[n++] = cur;
-		int vi = ix_version_on(&ix->orgs[cur], day);
-		if (vi < 0)
-			break;
-		if (cur == mm->top) {
-			res = 1;
-			break;
-		}
-		cur = ix->orgs[cur].vparent[vi];
-		if (cur < 0)
-			break;
-	}
-	for (int i = 0; i < n; i++) {
-		mm->stamp[path[i]] = e;
-		mm->in[path[i]] = (uint8_t)res;
-	}
-	return res;
-}
-
 /* ---- preorder of the union of the trees, and subtree states ---- */
 
 void ix_rseg_sync(struct index *ix, int32_t slot)
 {
 	const struct ix_org *o = &ix->orgs[slot];
 	if (ix->rseg && o->pre < ix->n_pre)
-		ix->rseg[o->pre] = (struct ix_rseg){o->recs, o->n_recs};
+		ix->rseg[o->pre] = (struct ix_rseg){
+			o->precs, o->recs, (uint32_t)o->n_precs,
+			(uint32_t)o->n_recs};
 }
 
 struct dfs_frame {
@@ -667,24 +618,22 @@ void ix_tree_order(struct index *ix)
 			ix->nodes[k++] = (struct ix_tnode){
 				s, o->versions[i].from, o->versions[i].to,
 				o->vparent[i]};
-		ix->rseg[p] = (struct ix_rseg){o->recs, o->n_recs};
+		ix->rseg[p] = (struct ix_rseg){o->precs, o->recs,
+					       (uint32_t)o->n_precs,
+					       (uint32_t)o->n_recs};
 	}
 	ix->node_off[pos] = (uint32_t)k;
-	/* Moved: outside the range of one of its parents. */
+	/* Moved: the versions outside their parent's range. */
 	size_t alloc_moved = 0;
-	for (size_t s = 0; s < n; s++) {
-		const struct ix_org *o = &ix->orgs[s];
-		for (uint32_t i = 0; i < o->n_versions; i++) {
-			int32_t p = o->vparent[i];
-			if (p < 0)
-				continue;
-			uint32_t pp = ix->orgs[p].pre;
-			if (pp < o->pre && o->pre < ix->pre_end[pp])
-				continue;
-			ALLOC_GROW(ix->moved, ix->n_moved + 1, alloc_moved);
-			ix->moved[ix->n_moved++] = (int32_t)s;
-			break;
-		}
+	for (size_t i = 0; i < k; i++) {
+		const struct ix_tnode *nd = &ix->nodes[i];
+		if (nd->parent < 0)
+			continue;
+		uint32_t pp = ix->orgs[nd->parent].pre, op = ix->orgs[nd->org].pre;
+		if (pp < op && op < ix->pre_end[pp])
+			continue;
+		ALLOC_GROW(ix->moved, ix->n_moved + 1, alloc_moved);
+		ix->moved[ix->n_moved++] = *nd;
 	}
 }
 
@@ -718,13 +667,13 @@ static uint8_t resolve(const struct index *ix, int32_t top, int32_t day,
 	return res;
 }
 
-/* Decides the orgs alive on day in the range of position p, parents first
- * (a parent later in the order, or outside, is resolved by walking). */
-static void range_pass(const struct index *ix, int32_t top, int32_t day,
-		       uint8_t *st, uint32_t p)
+/* Decides the orgs alive on day at positions [p, q), parents first (a
+ * parent later in the order, or outside, is resolved by walking). */
+static void nodes_pass(const struct index *ix, int32_t top, int32_t day,
+		       uint8_t *st, uint32_t p, uint32_t q)
 {
 	const struct ix_tnode *nd = ix->nodes + ix->node_off[p];
-	const struct ix_tnode *end = ix->nodes + ix->node_off[ix->pre_end[p]];
+	const struct ix_tnode *end = ix->nodes + ix->node_off[q];
 	for (; nd < end; nd++) {
 		if (st[nd->org] || nd->from > day || day >= nd->to)
 			continue;
@@ -734,6 +683,13 @@ static void range_pass(const struct index *ix, int32_t top, int32_t day,
 							nd->parent);
 		st[nd->org] = ps == SUB_OUT ? SUB_OUT : SUB_IN;
 	}
+}
+
+/* The same over the range of position p (the top's own subtree). */
+static void range_pass(const struct index *ix, int32_t top, int32_t day,
+		       uint8_t *st, uint32_t p)
+{
+	nodes_pass(ix, top, day, st, p, ix->pre_end[p]);
 }
 
 static void range_list(const struct index *ix, uint8_t *st, uint32_t p,
@@ -750,10 +706,12 @@ static void range_list(const struct index *ix, uint8_t *st, uint32_t p,
 }
 
 void ix_subtree_prime(const struct index *ix, int32_t top, int32_t day,
-		      uint8_t *st)
+		      uint8_t *st, int all)
 {
 	st[top] = SUB_IN;
-	if (ix->orgs[top].pre < ix->n_pre)
+	if (all)
+		nodes_pass(ix, top, day, st, 0, (uint32_t)ix->n_pre);
+	else if (ix->orgs[top].pre < ix->n_pre)
 		range_pass(ix, top, day, st, ix->orgs[top].pre);
 }
 
@@ -776,14 +734,23 @@ void ix_subtree_states(const struct index *ix, int32_t top, int32_t day,
 		return;
 	range_pass(ix, top, day, st, p);
 	range_list(ix, st, p, list, n, alloc);
-	for (size_t i = 0; i < ix->n_moved; i++) {
-		int32_t y = ix->moved[i];
-		if (st[y] == SUB_LISTED || st[y] == SUB_OUT)
-			continue;
-		if (!st[y] && resolve(ix, top, day, st, y) == SUB_OUT)
-			continue;
-		range_pass(ix, top, day, st, ix->orgs[y].pre);
-		range_list(ix, st, ix->orgs[y].pre, list, n, alloc);
+	/* A moved version holding on day whose parent is in brings its org's
+	 * range in; repeat until none does (moves under moves). */
+	for (int more = 1; more;) {
+		more = 0;
+		for (size_t i = 0; i < ix->n_moved; i++) {
+			const struct ix_tnode *e = &ix->moved[i];
+			if (e->from > day || day >= e->to ||
+			    st[e->org] == SUB_LISTED ||
+			    (st[e->parent] != SUB_IN &&
+			     st[e->parent] != SUB_LISTED))
+				continue;
+			uint32_t q = ix->orgs[e->org].pre;
+			st[e->org] = SUB_IN;
+			range_pass(ix, top, day, st, q);
+			range_list(ix, st, q, list, n, alloc);
+			more = 1;
+		}
 	}
 }
 

@@ -35,9 +35,11 @@ int orgop_lookup(const char *s)
  * touches the step functions of every ancestor, and a rebuild of the seed
  * scale takes about as long as 50 k such updates. */
 #define ORGOPS_REBUILD_MEMBERS 50000
-/* ... and past this many organisations changed (each index_put_org
- * recomputes the step functions of all orgs ever above it). */
-#define ORGOPS_REBUILD_ORGS 400
+/* ... and past this many organisations changed: each index_put_org
+ * recomputes the step functions of all orgs ever above it, about 30 ms at
+ * the seed scale (measured: 200 renames through `hoso batch`), when a
+ * rebuild takes 1.7 s. */
+#define ORGOPS_REBUILD_ORGS 50
 /* Depth of the tree: 8 kinds, so a walk up deeper than this is a cycle. */
 #define ORGOPS_DEPTH_MAX 64
 
@@ -80,6 +82,12 @@ struct idset {
 	struct idmap map;
 };
 
+struct counts {
+	int32_t *ids;
+	int64_t *before;
+	size_t n;
+};
+
 struct otx {
 	struct registry *r;
 	struct db *db;
@@ -93,6 +101,12 @@ struct otx {
 	struct idmap mem_map;
 	int32_t created;
 	int32_t undo_day; /* org-undo: the compensated operation's day */
+	struct counts hc; /* deferred headcounts (use_index) */
+	int32_t hc_day;
+	int in_plan;      /* plan rows count their parents once per plan */
+	int use_index;    /* headcounts from the read model (single op with
+			     the read model loaded): before it is updated,
+			     and after (orgops_apply finishes the reply) */
 	long moved;
 	struct strbuf warnings;
 	/* over the transaction: what the read model must reload */
@@ -241,6 +255,8 @@ static void otx_reset(struct otx *t)
 static void otx_free(struct otx *t)
 {
 	otx_reset(t);
+	free(t->hc.ids);
+	free(t->hc.before);
 	free(t->orgs);
 	free(t->mems);
 	strbuf_release(&t->warnings);
@@ -1624,7 +1640,7 @@ static int subtree_count(struct otx *t, int32_t org, int32_t day,
 	db_finalize(st);
 	st = db_prepare(
 		t->db,
-		"WITH RECURSIVE sub(id) AS (SELECT ?1 UNION"
+		"WITH RECURSIVE sub(id) AS (SELECT CAST(?1 AS INTEGER) UNION"
 		" SELECT o.id FROM org_versions o JOIN sub ON o.parent_id = sub.id"
 		" WHERE (o.valid_from IS NULL OR o.valid_from <= ?2)"
 		" AND (o.valid_to IS NULL OR o.valid_to > ?2))"
@@ -1650,8 +1666,10 @@ static int subtree_count(struct otx *t, int32_t org, int32_t day,
 }
 
 /* The organisations whose headcounts an operation reports: the changed
- * ones and their parents on day, before and after, and the cells members
- * left or joined. */
+ * ones, the cells members left or joined, and (single operations) the
+ * parents on day before and after; a plan reports the parents once for
+ * the whole plan, as counting a province's subtree for each of thousands
+ * of rows would dominate its run. */
 static void counted_orgs(struct otx *t, int32_t day, struct idset *s)
 {
 	for (size_t i = 0; i < t->n_mems; i++) {
@@ -1670,6 +1688,8 @@ static void counted_orgs(struct otx *t, int32_t day, struct idset *s)
 		if (!org_really_changed(o))
 			continue;
 		idset_add(s, o->id);
+		if (t->in_plan)
+			continue;
 		for (size_t k = 0; k < o->nb; k++)
 			if (o->before[k].from <= day && day < o->before[k].to &&
 			    o->before[k].parent)
@@ -1729,12 +1749,6 @@ static int warnings_after(struct otx *t, int32_t day)
 	return 0;
 }
 
-struct counts {
-	int32_t *ids;
-	int64_t *before;
-	size_t n;
-};
-
 /* The headcounts before the operation is written. */
 static int counts_take(struct otx *t, int32_t day, struct counts *c)
 {
@@ -1747,10 +1761,36 @@ static int counts_take(struct otx *t, int32_t day, struct counts *c)
 	c->before = xcalloc(c->n ? c->n : 1, sizeof(*c->before));
 	for (size_t i = 0; i < c->n; i++) {
 		int64_t official;
-		if (subtree_count(t, c->ids[i], day, &c->before[i], &official))
+		if (t->use_index) {
+			if (index_count(t->r->ix, c->ids[i], day, &c->before[i]))
+				c->before[i] = -1;
+		} else if (subtree_count(t, c->ids[i], day, &c->before[i],
+					 &official))
 			return -1;
 	}
 	return 0;
+}
+
+/* Members active on day placed anywhere: the root's headcount, as every
+ * placement lies in a live cell. */
+static int total_count(struct otx *t, int32_t day, int64_t *total)
+{
+	struct db_stmt *st = db_prepare(
+		t->db,
+		"SELECT count(*) FROM placements p JOIN members m"
+		" ON m.id = p.member_id WHERE p.valid_from <= ?1"
+		" AND (p.valid_to IS NULL OR p.valid_to > ?1)"
+		" AND m.admitted_on <= ?1"
+		" AND (m.ended_on IS NULL OR m.ended_on > ?1)",
+		t->err);
+	int step;
+	if (!st)
+		return -1;
+	bind_day(st, 1, day);
+	step = db_step(st, t->err);
+	*total = step == 1 ? db_column_int(st, 0) : -1;
+	db_finalize(st);
+	return step < 0 ? -1 : 0;
 }
 
 static void json_count(struct strbuf *out, int64_t v)
@@ -1988,6 +2028,9 @@ static int64_t otx_one(struct otx *t, const struct orgop *given,
 {
 	struct counts c = {0};
 	struct orgop undo, *op = &undo;
+	free(t->hc.ids);
+	free(t->hc.before);
+	memset(&t->hc, 0, sizeof(t->hc));
 	int64_t seq = -1;
 	char b[11];
 	int first = 1;
@@ -2037,7 +2080,16 @@ static int64_t otx_one(struct otx *t, const struct orgop *given,
 		strbuf_addf(out, "%d", t->created);
 	else
 		strbuf_adds(out, "null");
-	strbuf_addf(out, ",\"members_moved\":%ld,\"headcounts\":[", t->moved);
+	strbuf_addf(out, ",\"members_moved\":%ld,\"warnings\":[%s],"
+		    "\"headcounts\":[",
+		    t->moved, t->warnings.buf ? t->warnings.buf : "");
+	if (t->use_index) {
+		/* finished after the read model is updated */
+		t->hc = c;
+		t->hc_day = op->day;
+		memset(&c, 0, sizeof(c));
+		goto out;
+	}
 	for (size_t i = 0; i < c.n; i++) {
 		int64_t total, official;
 		if (subtree_count(t, c.ids[i], op->day, &total, &official))
@@ -2049,8 +2101,7 @@ static int64_t otx_one(struct otx *t, const struct orgop *given,
 		json_count(out, total);
 		strbuf_addc(out, '}');
 	}
-	strbuf_addf(out, "],\"warnings\":[%s]}",
-		    t->warnings.buf ? t->warnings.buf : "");
+	strbuf_adds(out, "]}");
 	goto out;
 fail:
 	seq = -1;
@@ -2178,7 +2229,7 @@ int64_t orgops_apply(struct registry *r, const struct orgop *op,
 		     const struct op_meta *meta, struct strbuf *out,
 		     struct hoso_error *err)
 {
-	struct otx t = {.r = r, .db = r->db, .err = err};
+	struct otx t = {.r = r, .db = r->db, .err = err, .use_index = !!r->ix};
 	int64_t seq = -1;
 	strbuf_init(&t.warnings, 1 << 20);
 	if (db_begin(r->db, 1, err))
@@ -2193,58 +2244,104 @@ int64_t orgops_apply(struct registry *r, const struct orgop *op,
 		seq = -1;
 		goto done;
 	}
-	if (refresh_index(r, &t, err))
+	if (refresh_index(r, &t, err)) {
 		seq = -1;
+		goto done;
+	}
+	for (size_t i = 0; t.use_index && i < t.hc.n; i++) {
+		int64_t total;
+		if (index_count(r->ix, t.hc.ids[i], t.hc_day, &total))
+			total = -1;
+		strbuf_addf(out, "%s{\"org\":%d,\"before\":", i ? "," : "",
+			    t.hc.ids[i]);
+		json_count(out, t.hc.before[i]);
+		strbuf_adds(out, ",\"after\":");
+		json_count(out, total);
+		strbuf_addc(out, '}');
+	}
+	if (t.use_index)
+		strbuf_adds(out, "]}");
 done:
 	otx_free(&t);
 	return seq;
+}
+
+/* The units a plan row names (its unit, target and parent, ids or codes
+ * resolved on its day, before the plan) and their parents that day. */
+static int plan_units(struct otx *t, const struct orgops_plan *plan,
+		      struct idset *units)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct orgop *op = &plan->rows[i].op;
+		const char *lists[3] = {op->org, op->target, op->parent};
+		for (int l = 0; l < 3; l++) {
+			const char *p = lists[l];
+			while (p && *p) {
+				size_t n = strcspn(p, ";, ");
+				struct hoso_error saved = *t->err;
+				int32_t id = n ? resolve(t, p, n, op->day) : 0;
+				/* a unit created by an earlier row: not yet */
+				*t->err = saved;
+				if (id) {
+					struct oc *o = org_get(t, id);
+					long k = o ? ov_on(o, op->day) : -1;
+					if (!o)
+						return -1;
+					idset_add(units, id);
+					if (k >= 0 && o->v[k].parent)
+						idset_add(units, o->v[k].parent);
+				}
+				p += n;
+				if (*p)
+					p++;
+			}
+		}
+		otx_reset(t);
+	}
+	return 0;
 }
 
 int orgops_plan_run(struct registry *r, const struct orgops_plan *plan,
 		    int dry_run, const struct op_meta *meta, struct strbuf *out,
 		    struct hoso_error *err)
 {
-	struct otx t = {.r = r, .db = r->db, .err = err};
-	int32_t *days = NULL;
-	int64_t *before = NULL;
+	struct otx t = {.r = r, .db = r->db, .err = err, .in_plan = 1};
+	struct idset units = {0};
+	int32_t *days = NULL, last = DAY_MIN;
+	int64_t *before = NULL, *ubefore = NULL;
 	size_t nd = 0, ad = 0;
-	int32_t root = 0;
 	int rc = -1;
 	char b[11];
 	strbuf_init(&t.warnings, 1 << 20);
-	/* the distinct effective days, for the root's totals */
+	/* the distinct effective days, for the whole party's totals */
 	for (size_t i = 0; i < plan->n; i++) {
 		size_t k;
-		for (k = 0; k < nd && days[k] != plan->rows[i].op.day; k++)
+		int32_t d = plan->rows[i].op.day;
+		for (k = 0; k < nd && days[k] != d; k++)
 			;
 		if (k == nd) {
 			ALLOC_GROW(days, nd + 1, ad);
-			days[nd++] = plan->rows[i].op.day;
+			days[nd++] = d;
 		}
+		if (d > last)
+			last = d;
 	}
 	before = xcalloc(nd ? nd : 1, sizeof(*before));
 	if (db_begin(r->db, 1, err))
 		goto done;
-	strbuf_addf(out, "{\"dry_run\":%s,\"rows\":%zu,\"operations\":[",
-		    dry_run ? "true" : "false", plan->n);
-	for (size_t k = 0; k < nd; k++) {
-		int64_t official;
-		struct db_stmt *st = db_prepare(
-			r->db,
-			"SELECT id FROM org_versions WHERE parent_id IS NULL"
-			" AND (valid_from IS NULL OR valid_from <= ?1)"
-			" AND (valid_to IS NULL OR valid_to > ?1)",
-			err);
-		if (!st)
+	for (size_t k = 0; k < nd; k++)
+		if (total_count(&t, days[k], &before[k]))
 			goto fail;
-		bind_day(st, 1, days[k]);
-		root = db_step(st, err) == 1 ? (int32_t)db_column_int(st, 0) : 0;
-		db_finalize(st);
-		before[k] = -1;
-		if (root && subtree_count(&t, root, days[k], &before[k],
-					  &official))
+	if (plan_units(&t, plan, &units))
+		goto fail;
+	ubefore = xcalloc(units.n ? units.n : 1, sizeof(*ubefore));
+	for (size_t k = 0; k < units.n; k++) {
+		int64_t official;
+		if (subtree_count(&t, units.ids[k], last, &ubefore[k], &official))
 			goto fail;
 	}
+	strbuf_addf(out, "{\"dry_run\":%s,\"rows\":%zu,\"operations\":[",
+		    dry_run ? "true" : "false", plan->n);
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct orgops_plan_row *row = &plan->rows[i];
 		if (i)
@@ -2254,21 +2351,22 @@ int orgops_plan_run(struct registry *r, const struct orgops_plan *plan,
 			    row->line ? row->line : (long)i + 2, out) < 0)
 			goto fail;
 	}
+	strbuf_adds(out, "],\"units\":[");
+	for (size_t k = 0; k < units.n; k++) {
+		int64_t total, official;
+		if (subtree_count(&t, units.ids[k], last, &total, &official))
+			goto fail;
+		strbuf_addf(out, "%s{\"org\":%d,\"on\":\"%s\",\"before\":",
+			    k ? "," : "", units.ids[k], fmt_day(last, b));
+		json_count(out, ubefore[k]);
+		strbuf_adds(out, ",\"after\":");
+		json_count(out, total);
+		strbuf_addc(out, '}');
+	}
 	strbuf_adds(out, "],\"totals\":[");
 	for (size_t k = 0; k < nd; k++) {
-		int64_t total = -1, official;
-		struct db_stmt *st = db_prepare(
-			r->db,
-			"SELECT id FROM org_versions WHERE parent_id IS NULL"
-			" AND (valid_from IS NULL OR valid_from <= ?1)"
-			" AND (valid_to IS NULL OR valid_to > ?1)",
-			err);
-		if (!st)
-			goto fail;
-		bind_day(st, 1, days[k]);
-		root = db_step(st, err) == 1 ? (int32_t)db_column_int(st, 0) : 0;
-		db_finalize(st);
-		if (root && subtree_count(&t, root, days[k], &total, &official))
+		int64_t total = -1;
+		if (total_count(&t, days[k], &total))
 			goto fail;
 		strbuf_addf(out, "%s{\"on\":\"%s\",\"before\":", k ? "," : "",
 			    fmt_day(days[k], b));
@@ -2292,6 +2390,8 @@ fail:
 done:
 	free(days);
 	free(before);
+	free(ubefore);
+	idset_free(&units);
 	otx_free(&t);
 	return rc;
 }

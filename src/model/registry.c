@@ -291,8 +291,12 @@ int registry_load_index(struct registry *r, int quiet, struct hoso_error *err)
 	started = !pthread_create(&worker, NULL, load_worker, &pipe);
 	for (int q = 0; q < 2 && step >= 0; q++) {
 		st = db_prepare(r->db, sql[q], err);
-		if (!st) {
+		if (!st) { /* tell the worker there is nothing more */
 			step = -1;
+			struct load_batch *lb = load_take(&pipe, bi, LOAD_MEMBERS);
+			lb->last = 1;
+			if (started)
+				load_give(&pipe, bi);
 			break;
 		}
 		struct load_batch *lb = load_take(&pipe, bi, (enum load_kind)q);

@@ -213,13 +213,16 @@ def part_first_import(tmp):
     print("first import of %s data: %.2f s" % (SCALE, dur), flush=True)
     ref_digest = digest(ref)
     seen = {"none": 0, "whole": 0}
-    for k in range(ROUNDS + 2):
+    deep = 0  # full checks are slow at seed scale: two of them
+    for k in range(int(os.environ.get("CRASH_FIRST_ROUNDS", "3"))):
         db = os.path.join(tmp, "first-%d.db" % k)
         delay = RNG.uniform(0.05, dur * 1.1)
         rc = kill_at(["--db", db, "import", data], delay)
         if not os.path.exists(db):
             seen["none"] += 1
             check(rc != 0, "no store only when killed (rc %s)" % rc)
+            if seen["none"] > 1:
+                continue
             # the next import starts over from the leftover .importing
             r, _, err = run(db, "import", data)
             check(r == 0, "import after a killed first import", err)
@@ -231,9 +234,10 @@ def part_first_import(tmp):
         c.close()
         check(got == want, "store after kill at %.2fs holds the whole "
               "dataset" % delay, "%s != %s" % (got, want))
-        if k < 2:
-            check(digest(db) == ref_digest,
-                  "store after kill at %.2fs equals the reference" % delay)
+        check(digest(db) == ref_digest,
+              "store after kill at %.2fs equals the reference" % delay)
+        if deep < 1:
+            deep += 1
             consistent(db, "first import killed at %.2fs" % delay)
         os.remove(db)
         for ext in ("-wal", "-shm", ".importing"):
@@ -479,8 +483,8 @@ def part_disk_full(tmp):
                         {"to": to, "effective": eff}, token=token)
                     if st != 422:
                         errs.append(st)
-                check(errs and all(s >= 500 for s in errs),
-                      "API writes on a full disk fail with 5xx", errs)
+                check(errs and all(s == 507 for s in errs),
+                      "API writes on a full disk answer 507 (store full)", errs)
                 st, _, js, _ = srv.req("GET", "/api/v1/orgs/1/count",
                                        token=token)
                 check(st == 200, "API reads work on a full disk (%d)" % st)

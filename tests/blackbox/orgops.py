@@ -355,6 +355,10 @@ class Server:
             self.proc.wait(20)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        self.log.seek(0)
+        log = self.log.read()
+        rep.ok("Sanitizer" not in log and "runtime error" not in log,
+               "hoso serve ran clean", log[-800:])
 
     def req(self, method, path, body=None, token=None, raw=None):
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)

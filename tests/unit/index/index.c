@@ -364,6 +364,10 @@ static void random_orgs(struct world *w, int n)
 	}
 }
 
+/* When set, some members have days outside 1900..2079 (kept unpacked by
+ * the index) and queries also fall on such days. */
+static int far_days;
+
 static void random_member(struct world *w, int32_t id, int n_orgs,
 			  struct index_member *m)
 {
@@ -386,6 +390,17 @@ static void random_member(struct world *w, int32_t id, int n_orgs,
 			m->ended = m->admitted + 1;
 		m->status = (uint8_t)(ST_LEFT + rn(3));
 	}
+	if (far_days && !rn(3)) {
+		m->birth = day_from_ymd(1860 + rn(40), 1 + rn(12), 1 + rn(28));
+		if (rn(2))
+			m->admitted = day_from_ymd(1880 + rn(25), 1, 1 + rn(28));
+		if (rn(2)) {
+			m->ended = day_from_ymd(2079 + rn(3), 1 + rn(12), 1);
+			m->status = (uint8_t)(ST_LEFT + rn(3));
+		}
+		if (rn(3) == 0 && m->ended == DAY_MAX)
+			m->official = day_from_ymd(2079 + rn(3), 6, 6);
+	}
 	if (m->official != DAY_MAX && m->official >= m->ended)
 		m->official = DAY_MAX;
 	m->sex = (uint8_t)rn(2);
@@ -399,7 +414,7 @@ static void random_member(struct world *w, int32_t id, int n_orgs,
 	int npl = rn(4);
 	int32_t cur = m->admitted;
 	for (int k = 0; k < npl && cur < m->ended; k++) {
-		int32_t end = k == npl - 1 || m->ended - cur < 300
+		int32_t end = k == npl - 1 || (int64_t)m->ended - cur < 300
 				      ? m->ended : cur + 1 + rn(200);
 		add_pl(w, id, org_id(rn(n_orgs)), cur, end);
 		if (end == DAY_MAX)
@@ -447,6 +462,12 @@ static int32_t pick_day(const struct world *w)
 	int32_t d = query_day();
 	if (d)
 		return d;
+	if (far_days && !rn(3)) {
+		static const int years[] = {1899, 1900, 1901, 1960, 2078, 2079,
+					    2080, 2081, 2200};
+		return day_from_ymd(years[rn(9)], 1 + rn(12), 1 + rn(28)) -
+		       rn(2);
+	}
 	const struct index_org_version *v = &w->orgs[rn((int)w->n_orgs)];
 	int32_t b = rn(2) ? v->from : v->to;
 	if (b == DAY_MIN || b == DAY_MAX)
@@ -573,6 +594,25 @@ static void test_random_worlds(void **state)
 	}
 	assert_true(nonzero_counts > 1000);
 	assert_true(nonzero_search > 200);
+}
+
+/* Days outside the packed range of the index (1900..2079) on members and
+ * queries: the answers must not change. */
+static void test_far_days(void **state)
+{
+	(void)state;
+	make_names();
+	far_days = 1;
+	for (int round = 0; round < 8; round++) {
+		struct world w;
+		int n_orgs = 5 + rn(30);
+		random_world(&w, n_orgs, 50 + rn(200));
+		struct index *ix = world_build(&w);
+		check_all(&w, ix, n_orgs, 300);
+		index_free(ix);
+		world_free(&w);
+	}
+	far_days = 0;
 }
 
 /* Transfers, backdated ones included, then org changes: the index updated
@@ -933,6 +973,7 @@ int main(void)
 		cmocka_unit_test(test_search_order),
 		cmocka_unit_test(test_random_worlds),
 		cmocka_unit_test(test_random_updates),
+		cmocka_unit_test(test_far_days),
 		cmocka_unit_test(test_timing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
