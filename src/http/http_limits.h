@@ -18,6 +18,11 @@
 #define HTTP_ARENA_BLOCK (16 * 1024)
 /* Worker threads (MHD thread pool): the machine has 2 cores. */
 #define HTTP_THREADS 2
+/* API tokens checked in the last few seconds are not looked up again: a
+ * script's requests then cost no SQL for authentication. A disabled user
+ * or a revoked token stops working within the TTL. */
+#define HTTP_AUTH_CACHE_SLOTS 256
+#define HTTP_AUTH_CACHE_TTL 5.0
 /* Simultaneous connections: more queue in the kernel. */
 #define HTTP_CONNECTIONS_MAX 256
 /* Simultaneous connections from one address: a slow client (slowloris)

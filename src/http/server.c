@@ -25,6 +25,15 @@ struct http_server {
 	 * threads. Two workers on two cores gain little from finer locks
 	 * while argon2id logins dominate. */
 	pthread_mutex_t lock;
+	/* API tokens recently checked: a script's every request would
+	 * otherwise cost two SQL look-ups. Entries live HTTP_AUTH_CACHE_TTL
+	 * seconds, so a disabled user or revoked token stops working within
+	 * that time. Guarded by lock. */
+	struct token_cache_entry {
+		char token[96];
+		double expires;
+		struct auth_user user;
+	} token_cache[HTTP_AUTH_CACHE_SLOTS];
 };
 
 /* State of one request across the access handler's calls. */
@@ -455,8 +464,32 @@ static int authenticate(struct http_server *srv, struct http_request *req)
 	int rc;
 
 	if (authz && !strncasecmp(authz, "Bearer ", 7)) {
-		rc = auth_token_check(req->reg->db, authz + 7, &uid, &err);
+		const char *tok = authz + 7;
+		size_t tlen = strlen(tok);
+		struct token_cache_entry *ce = NULL;
+		double now = now_seconds();
 		req->via_token = 1;
+		if (tlen < sizeof(ce->token)) {
+			uint64_t h = 1469598103934665603ull;
+			for (size_t i = 0; i < tlen; i++)
+				h = (h ^ (unsigned char)tok[i]) * 1099511628211ull;
+			ce = &srv->token_cache[h % HTTP_AUTH_CACHE_SLOTS];
+			if (ce->expires > now && !strcmp(ce->token, tok)) {
+				req->user = ce->user;
+				req->authenticated = 1;
+				return 0;
+			}
+		}
+		rc = auth_token_check(req->reg->db, tok, &uid, &err);
+		if (rc == 1 && ce &&
+		    !auth_user_load_id(req->reg->db, uid, &req->user, &err) &&
+		    !req->user.disabled) {
+			memcpy(ce->token, tok, tlen + 1);
+			ce->user = req->user;
+			ce->expires = now + HTTP_AUTH_CACHE_TTL;
+			req->authenticated = 1;
+			return 0;
+		}
 	} else {
 		const char *sid = MHD_lookup_connection_value(
 			req->conn, MHD_COOKIE_KIND, "hoso_session");
