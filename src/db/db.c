@@ -135,3 +135,24 @@ int db_wait_change(struct db *db, int timeout_ms)
 {
 	return db->ops->wait_change(db, timeout_ms);
 }
+
+int32_t db_column_day(struct db_stmt *st, int col, int32_t dflt)
+{
+	size_t len;
+	const char *s = db_column_text(st, col, &len);
+	int32_t d;
+	if (!s || day_parse(s, len, &d))
+		return dflt;
+	return d;
+}
+
+void db_bind_day(struct db_stmt *st, int idx, int32_t day)
+{
+	char b[11];
+	if (day == DAY_MIN || day == DAY_MAX) {
+		db_bind_null(st, idx);
+		return;
+	}
+	day_format(day, b);
+	db_bind_text(st, idx, b, 10);
+}

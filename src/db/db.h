@@ -55,6 +55,11 @@ int db_column_is_null(struct db_stmt *st, int col);
 int64_t db_column_int(struct db_stmt *st, int col);
 /* Text of a column, NULL for SQL NULL; valid until the next step. */
 const char *db_column_text(struct db_stmt *st, int col, size_t *len);
+/* Days travel as ISO text ('YYYY-MM-DD'); NULL is an open end. */
+/* The day in a column, or dflt when NULL or not a date. */
+int32_t db_column_day(struct db_stmt *st, int col, int32_t dflt);
+/* Binds a day; DAY_MIN and DAY_MAX (open ends) bind NULL. */
+void db_bind_day(struct db_stmt *st, int idx, int32_t day);
 /* Rowid of the last insert. */
 int64_t db_last_insert_id(struct db *db);
 /* Rows changed by the last statement. */

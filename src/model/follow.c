@@ -63,16 +63,6 @@ int follow_head(struct db *db, int64_t *seq, struct hoso_error *err)
 	return rc < 0 ? -1 : 0;
 }
 
-static int32_t col_day(struct db_stmt *st, int col, int32_t dflt)
-{
-	size_t len;
-	const char *s = db_column_text(st, col, &len);
-	int32_t d;
-	if (!s || day_parse(s, len, &d))
-		return dflt;
-	return d;
-}
-
 static char *col_dup(struct db_stmt *st, int col)
 {
 	size_t len;
@@ -190,8 +180,8 @@ static int load_org(struct db *db, int64_t id, struct loaded_org *o,
 		v.kind = (uint8_t)enum_lookup(org_kind_names, KIND_COUNT, s, len);
 		v.code = col_dup(st, 2);
 		v.name = col_dup(st, 3);
-		v.from = col_day(st, 4, DAY_MIN);
-		v.to = col_day(st, 5, DAY_MAX);
+		v.from = db_column_day(st, 4, DAY_MIN);
+		v.to = db_column_day(st, 5, DAY_MAX);
 		ALLOC_GROW(o->v, o->n + 1, alloc);
 		o->v[o->n++] = v;
 	}
@@ -238,7 +228,7 @@ static int load_member(struct db *db, int64_t id, struct loaded_member *lm,
 	m->card_no = col_dup(st, 2);
 	s = db_column_text(st, 3, &len);
 	m->sex = s && s[0] == 'F' ? SEX_F : SEX_M;
-	m->birth = col_day(st, 4, 0);
+	m->birth = db_column_day(st, 4, 0);
 	m->kinh = (uint8_t)db_column_int(st, 5);
 	m->religion = (uint8_t)db_column_int(st, 6);
 	s = db_column_text(st, 7, &len);
@@ -247,12 +237,12 @@ static int load_member(struct db *db, int64_t id, struct loaded_member *lm,
 	s = db_column_text(st, 8, &len);
 	k = s ? enum_lookup(expertise_names, EXP_COUNT, s, len) : 0;
 	m->expertise = (uint8_t)(k < 0 ? 0 : k);
-	m->admitted = col_day(st, 9, 0);
-	m->official = col_day(st, 10, DAY_MAX);
+	m->admitted = db_column_day(st, 9, 0);
+	m->official = db_column_day(st, 10, DAY_MAX);
 	s = db_column_text(st, 11, &len);
 	k = s ? enum_lookup(status_names, ST_COUNT, s, len) : 0;
 	m->status = (uint8_t)(k < 0 ? 0 : k);
-	m->ended = col_day(st, 12, DAY_MAX);
+	m->ended = db_column_day(st, 12, DAY_MAX);
 	db_finalize(st);
 	st = db_prepare(db,
 			"SELECT org_id, valid_from, valid_to FROM placements"
@@ -265,8 +255,8 @@ static int load_member(struct db *db, int64_t id, struct loaded_member *lm,
 		ALLOC_GROW(lm->pl, lm->n_pl + 1, alloc);
 		lm->pl[lm->n_pl].member_id = (int32_t)id;
 		lm->pl[lm->n_pl].org_id = (int32_t)db_column_int(st, 0);
-		lm->pl[lm->n_pl].from = col_day(st, 1, DAY_MIN);
-		lm->pl[lm->n_pl].to = col_day(st, 2, DAY_MAX);
+		lm->pl[lm->n_pl].from = db_column_day(st, 1, DAY_MIN);
+		lm->pl[lm->n_pl].to = db_column_day(st, 2, DAY_MAX);
 		lm->n_pl++;
 	}
 	db_finalize(st);

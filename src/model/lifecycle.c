@@ -53,27 +53,6 @@ struct lc_ctx {
 
 /* ---- small helpers ---- */
 
-static int32_t col_day(struct db_stmt *st, int col, int32_t dflt)
-{
-	size_t len;
-	const char *s = db_column_text(st, col, &len);
-	int32_t d;
-	if (!s || day_parse(s, len, &d))
-		return dflt;
-	return d;
-}
-
-static void bind_day(struct db_stmt *st, int idx, int32_t d)
-{
-	char b[11];
-	if (d == DAY_MIN || d == DAY_MAX) {
-		db_bind_null(st, idx);
-		return;
-	}
-	day_format(d, b);
-	db_bind_text(st, idx, b, 10);
-}
-
 static void bind_str(struct db_stmt *st, int idx, const char *s)
 {
 	if (s)
@@ -171,7 +150,7 @@ static int write_op(struct lc_ctx *c, const char *kind, int32_t effective,
 	bind_str(st, 2, meta && meta->actor ? meta->actor : "cli");
 	bind_str(st, 3, meta && meta->source ? meta->source : "cli");
 	db_bind_text(st, 4, now, strlen(now));
-	bind_day(st, 5, effective);
+	db_bind_day(st, 5, effective);
 	db_bind_text(st, 6, payload, strlen(payload));
 	bind_str(st, 7, meta ? meta->reason : NULL);
 	if (run(st, err))
@@ -208,10 +187,10 @@ static int load_member(struct db *db, int64_t id, struct lc_member *m,
 				 (long long)id);
 		return -1;
 	}
-	m->admitted = col_day(st, 0, DAY_MIN);
-	m->official = col_day(st, 1, DAY_MAX);
-	m->ended = col_day(st, 2, DAY_MAX);
-	m->birth = col_day(st, 3, 0);
+	m->admitted = db_column_day(st, 0, DAY_MIN);
+	m->official = db_column_day(st, 1, DAY_MAX);
+	m->ended = db_column_day(st, 2, DAY_MAX);
+	m->birth = db_column_day(st, 3, 0);
 	m->org_id = (int32_t)db_column_int(st, 4);
 	s = db_column_text(st, 5, &len);
 	k = s ? enum_lookup(status_names, ST_COUNT, s, len) : 0;
@@ -233,8 +212,8 @@ static int load_member(struct db *db, int64_t id, struct lc_member *m,
 	step = db_step(st, err);
 	if (step == 1) {
 		m->has_info = 1;
-		m->decided = col_day(st, 0, DAY_MIN);
-		m->probation_from = col_day(st, 1, DAY_MIN);
+		m->decided = db_column_day(st, 0, DAY_MIN);
+		m->probation_from = db_column_day(st, 1, DAY_MIN);
 		m->readmitted = (int)db_column_int(st, 2);
 	}
 	db_finalize(st);
@@ -249,8 +228,8 @@ static int load_member(struct db *db, int64_t id, struct lc_member *m,
 	db_bind_int(st, 1, id);
 	while ((step = db_step(st, err)) == 1 && m->n_pl < MAX_PL) {
 		m->pl[m->n_pl].org = (int32_t)db_column_int(st, 0);
-		m->pl[m->n_pl].from = col_day(st, 1, DAY_MIN);
-		m->pl[m->n_pl].to = col_day(st, 2, DAY_MAX);
+		m->pl[m->n_pl].from = db_column_day(st, 1, DAY_MIN);
+		m->pl[m->n_pl].to = db_column_day(st, 2, DAY_MAX);
 		m->n_pl++;
 	}
 	db_finalize(st);
@@ -290,8 +269,8 @@ static int cell_alive(struct db *db, int32_t org, int32_t day,
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, org);
-	bind_day(st, 2, day);
-	bind_day(st, 3, day);
+	db_bind_day(st, 2, day);
+	db_bind_day(st, 3, day);
 	step = db_step(st, err);
 	if (step == 1) {
 		size_t len;
@@ -329,8 +308,8 @@ static int set_member(struct lc_ctx *c, int64_t id, const char *status,
 	if (!st)
 		return -1;
 	bind_str(st, 1, status);
-	bind_day(st, 2, official);
-	bind_day(st, 3, ended);
+	db_bind_day(st, 2, official);
+	db_bind_day(st, 3, ended);
 	db_bind_int(st, 4, id);
 	return run(st, err);
 }
@@ -349,7 +328,7 @@ static int add_event(struct lc_ctx *c, int64_t id, const char *kind,
 	db_bind_int(st, 1, id);
 	db_bind_int(st, 2, c->seq);
 	bind_str(st, 3, kind);
-	bind_day(st, 4, day);
+	db_bind_day(st, 4, day);
 	bind_str(st, 5, status);
 	bind_str(st, 6, detail);
 	return run(st, err);
@@ -365,9 +344,9 @@ static int close_placement(struct lc_ctx *c, int64_t id, int32_t from,
 		err);
 	if (!st)
 		return -1;
-	bind_day(st, 1, day);
+	db_bind_day(st, 1, day);
 	db_bind_int(st, 2, id);
-	bind_day(st, 3, from);
+	db_bind_day(st, 3, from);
 	return run(st, err);
 }
 
@@ -383,7 +362,7 @@ static int open_placement(struct lc_ctx *c, int64_t id, int32_t org,
 		return -1;
 	db_bind_int(st, 1, id);
 	db_bind_int(st, 2, org);
-	bind_day(st, 3, day);
+	db_bind_day(st, 3, day);
 	if (run(st, err))
 		return -1;
 	st = db_prepare(c->r->db, "UPDATE members SET org_id = ? WHERE id = ?",
@@ -605,7 +584,7 @@ static int lc_refresh(struct registry *r, int64_t id, struct hoso_error *err)
 	card = s ? xstrndup(s, len) : NULL;
 	s = db_column_text(st, 2, &len);
 	m.sex = s && s[0] == 'F' ? SEX_F : SEX_M;
-	m.birth = col_day(st, 3, 0);
+	m.birth = db_column_day(st, 3, 0);
 	m.kinh = (uint8_t)db_column_int(st, 4);
 	m.religion = (uint8_t)db_column_int(st, 5);
 	s = db_column_text(st, 6, &len);
@@ -614,12 +593,12 @@ static int lc_refresh(struct registry *r, int64_t id, struct hoso_error *err)
 	s = db_column_text(st, 7, &len);
 	k = s ? enum_lookup(expertise_names, EXP_COUNT, s, len) : 0;
 	m.expertise = (uint8_t)(k < 0 ? 0 : k);
-	m.admitted = col_day(st, 8, 0);
-	m.official = col_day(st, 9, DAY_MAX);
+	m.admitted = db_column_day(st, 8, 0);
+	m.official = db_column_day(st, 9, DAY_MAX);
 	s = db_column_text(st, 10, &len);
 	k = s ? enum_lookup(status_names, ST_COUNT, s, len) : 0;
 	m.status = (uint8_t)(k < 0 ? 0 : k);
-	m.ended = col_day(st, 11, DAY_MAX);
+	m.ended = db_column_day(st, 11, DAY_MAX);
 	m.full_name = name;
 	m.card_no = card;
 	db_finalize(st);
@@ -634,8 +613,8 @@ static int lc_refresh(struct registry *r, int64_t id, struct hoso_error *err)
 		ALLOC_GROW(pl, n + 1, alloc);
 		pl[n].member_id = (int32_t)id;
 		pl[n].org_id = (int32_t)db_column_int(st, 0);
-		pl[n].from = col_day(st, 1, DAY_MIN);
-		pl[n].to = col_day(st, 2, DAY_MAX);
+		pl[n].from = db_column_day(st, 1, DAY_MIN);
+		pl[n].to = db_column_day(st, 2, DAY_MAX);
 		n++;
 	}
 	if (step < 0)
@@ -703,7 +682,7 @@ static int end_membership(struct lc_ctx *c, struct lc_member *m, int32_t day,
 			err);
 	if (!st)
 		return -1;
-	bind_day(st, 1, day);
+	db_bind_day(st, 1, day);
 	db_bind_int(st, 2, m->id);
 	db_bind_text(st, 3, fmt_day(day, b), 10);
 	if (run(st, err))
@@ -815,7 +794,7 @@ static int pending_transfer(struct db *db, int64_t id, int64_t *tid,
 	step = db_step(st, err);
 	if (step == 1) {
 		*tid = db_column_int(st, 0);
-		*letter = col_day(st, 1, DAY_MIN);
+		*letter = db_column_day(st, 1, DAY_MIN);
 		*from_org = (int32_t)db_column_int(st, 2);
 	}
 	db_finalize(st);
@@ -892,8 +871,8 @@ static int op_transfer_out(struct lc_ctx *c, struct lc_member *m,
 		db_bind_int(st, 3, a->org_id);
 	else
 		db_bind_null(st, 3);
-	bind_day(st, 4, a->since);
-	bind_day(st, 5, a->day);
+	db_bind_day(st, 4, a->since);
+	db_bind_day(st, 5, a->day);
 	db_bind_int(st, 6, c->seq);
 	if (run(st, err))
 		return -1;
@@ -952,7 +931,7 @@ static int op_receive(struct lc_ctx *c, struct lc_member *m,
 			err);
 	if (!st)
 		return -1;
-	bind_day(st, 1, a->day);
+	db_bind_day(st, 1, a->day);
 	db_bind_int(st, 2, a->org_id);
 	db_bind_int(st, 3, tid);
 	if (run(st, err))
@@ -971,8 +950,8 @@ static int overlapping(struct db *db, const char *sql, int64_t id,
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, id);
-	bind_day(st, 2, to);
-	bind_day(st, 3, from);
+	db_bind_day(st, 2, to);
+	db_bind_day(st, 3, from);
 	step = db_step(st, err);
 	if (step == 1)
 		n = db_column_int(st, 0);
@@ -1043,8 +1022,8 @@ static int op_temp_transfer(struct lc_ctx *c, struct lc_member *m,
 	bind_str(st, 2, kind);
 	db_bind_int(st, 3, m->pl[p].org);
 	db_bind_int(st, 4, a->org_id);
-	bind_day(st, 5, a->day);
-	bind_day(st, 6, a->until);
+	db_bind_day(st, 5, a->day);
+	db_bind_day(st, 6, a->until);
 	db_bind_int(st, 7, c->seq);
 	if (run(st, err))
 		return -1;
@@ -1111,8 +1090,8 @@ static int op_exempt(struct lc_ctx *c, struct lc_member *m,
 		return -1;
 	db_bind_int(st, 1, m->id);
 	bind_str(st, 2, kind);
-	bind_day(st, 3, a->day);
-	bind_day(st, 4, a->until == DAY_MIN ? DAY_MAX : a->until);
+	db_bind_day(st, 3, a->day);
+	db_bind_day(st, 4, a->until == DAY_MIN ? DAY_MAX : a->until);
 	db_bind_int(st, 5, c->seq);
 	if (run(st, err))
 		return -1;
@@ -1130,7 +1109,7 @@ static int return_badges(struct lc_ctx *c, int64_t id, int32_t day,
 		err);
 	if (!st)
 		return -1;
-	bind_day(st, 1, day);
+	db_bind_day(st, 1, day);
 	db_bind_int(st, 2, id);
 	return run(st, err);
 }
@@ -1178,7 +1157,7 @@ static int op_discipline(struct lc_ctx *c, struct lc_member *m,
 		return -1;
 	db_bind_int(st, 1, m->id);
 	bind_str(st, 2, discipline_forms[f]);
-	bind_day(st, 3, a->day);
+	db_bind_day(st, 3, a->day);
 	db_bind_int(st, 4, c->seq);
 	if (run(st, err))
 		return -1;
@@ -1210,7 +1189,7 @@ static int seed_card(struct lc_ctx *c, struct lc_member *m, int32_t to,
 		return -1;
 	bind_str(st, 1, m->card_no);
 	db_bind_int(st, 2, m->id);
-	bind_day(st, 3, to);
+	db_bind_day(st, 3, to);
 	bind_str(st, 4, m->card_no);
 	return run(st, err);
 }
@@ -1267,7 +1246,7 @@ static int op_readmit(struct lc_ctx *c, struct lc_member *m,
 			err);
 	if (!st)
 		return -1;
-	bind_day(st, 1, m->ended);
+	db_bind_day(st, 1, m->ended);
 	db_bind_int(st, 2, m->id);
 	if (run(st, err))
 		return -1;
@@ -1291,8 +1270,8 @@ static int op_readmit(struct lc_ctx *c, struct lc_member *m,
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, m->id);
-	bind_day(st, 2, m->ended);
-	bind_day(st, 3, decided);
+	db_bind_day(st, 2, m->ended);
+	db_bind_day(st, 3, decided);
 	db_bind_int(st, 4, c->seq);
 	if (run(st, err))
 		return -1;
@@ -1305,7 +1284,7 @@ static int op_readmit(struct lc_ctx *c, struct lc_member *m,
 			err);
 	if (!st)
 		return -1;
-	bind_day(st, 1, a->day);
+	db_bind_day(st, 1, a->day);
 	db_bind_int(st, 2, m->id);
 	if (run(st, err))
 		return -1;
@@ -1370,7 +1349,7 @@ static int op_card_issue(struct lc_ctx *c, struct lc_member *m,
 		return -1;
 	db_bind_int(st, 1, m->id);
 	if (db_step(st, err) == 1)
-		last = col_day(st, 0, DAY_MIN);
+		last = db_column_day(st, 0, DAY_MIN);
 	db_finalize(st);
 	if (last != DAY_MIN && a->day <= last)
 		return reject(err,
@@ -1385,7 +1364,7 @@ static int op_card_issue(struct lc_ctx *c, struct lc_member *m,
 			err);
 	if (!st)
 		return -1;
-	bind_day(st, 1, a->day);
+	db_bind_day(st, 1, a->day);
 	db_bind_int(st, 2, m->id);
 	if (run(st, err))
 		return -1;
@@ -1397,7 +1376,7 @@ static int op_card_issue(struct lc_ctx *c, struct lc_member *m,
 		return -1;
 	bind_str(st, 1, a->what);
 	db_bind_int(st, 2, m->id);
-	bind_day(st, 3, a->day);
+	db_bind_day(st, 3, a->day);
 	db_bind_int(st, 4, c->seq);
 	if (run(st, err))
 		return -1;
@@ -1429,7 +1408,7 @@ static int gap_days(struct db *db, int64_t id, int64_t *out,
 		return -1;
 	db_bind_int(st, 1, id);
 	while ((step = db_step(st, err)) == 1) {
-		int32_t f = col_day(st, 0, 0), t = col_day(st, 1, 0);
+		int32_t f = db_column_day(st, 0, 0), t = db_column_day(st, 1, 0);
 		if (t > f)
 			*out += t - f;
 	}
@@ -1512,7 +1491,7 @@ static int op_badge(struct lc_ctx *c, struct lc_member *m,
 		return -1;
 	db_bind_int(st, 1, m->id);
 	db_bind_int(st, 2, a->years);
-	bind_day(st, 3, a->day);
+	db_bind_day(st, 3, a->day);
 	db_bind_int(st, 4, c->seq);
 	if (run(st, err))
 		return -1;
@@ -1552,7 +1531,7 @@ static int undo_check(struct lc_ctx *c, int64_t seq, int64_t *member,
 		s = db_column_text(st, 3, &len);
 		*before = xstrndup(s ? s : "{}", s ? len : 2);
 		undone = db_column_is_null(st, 4) ? 0 : db_column_int(st, 4);
-		*effective = col_day(st, 5, DAY_MIN);
+		*effective = db_column_day(st, 5, DAY_MIN);
 	}
 	db_finalize(st);
 	if (step < 0)
@@ -1755,7 +1734,7 @@ int64_t lifecycle_apply(struct registry *r, const struct lc_args *a,
 				err);
 		if (st) {
 			bind_str(st, 1, p2.buf);
-			bind_day(st, 2, effective);
+			db_bind_day(st, 2, effective);
 			db_bind_int(st, 3, c.seq);
 		}
 		strbuf_release(&p2);

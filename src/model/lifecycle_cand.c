@@ -11,27 +11,6 @@
 #include "text/text.h"
 #include "core/banned.h"
 
-static int32_t col_day(struct db_stmt *st, int col, int32_t dflt)
-{
-	size_t len;
-	const char *s = db_column_text(st, col, &len);
-	int32_t d;
-	if (!s || day_parse(s, len, &d))
-		return dflt;
-	return d;
-}
-
-static void bind_day(struct db_stmt *st, int idx, int32_t d)
-{
-	char b[11];
-	if (d == DAY_MIN || d == DAY_MAX) {
-		db_bind_null(st, idx);
-		return;
-	}
-	day_format(d, b);
-	db_bind_text(st, idx, b, 10);
-}
-
 static void bind_str(struct db_stmt *st, int idx, const char *s)
 {
 	if (s && *s)
@@ -73,7 +52,7 @@ static int write_op(struct db *db, const char *kind, int32_t effective,
 	bind_str(st, 2, meta && meta->actor ? meta->actor : "cli");
 	bind_str(st, 3, meta && meta->source ? meta->source : "cli");
 	bind_str(st, 4, now);
-	bind_day(st, 5, effective);
+	db_bind_day(st, 5, effective);
 	bind_str(st, 6, payload);
 	bind_str(st, 7, meta ? meta->reason : NULL);
 	if (run(st, err))
@@ -111,13 +90,13 @@ static int load_cand(struct db *db, int64_t id, struct cand *c,
 		const char *s;
 		c->id = id;
 		c->org = (int32_t)db_column_int(st, 0);
-		c->birth = col_day(st, 1, 0);
-		c->certificate = col_day(st, 2, DAY_MIN);
-		c->introduced = col_day(st, 3, DAY_MIN);
-		c->applied = col_day(st, 4, DAY_MIN);
-		c->checked = col_day(st, 5, DAY_MIN);
-		c->considered = col_day(st, 6, DAY_MIN);
-		c->decided = col_day(st, 7, DAY_MIN);
+		c->birth = db_column_day(st, 1, 0);
+		c->certificate = db_column_day(st, 2, DAY_MIN);
+		c->introduced = db_column_day(st, 3, DAY_MIN);
+		c->applied = db_column_day(st, 4, DAY_MIN);
+		c->checked = db_column_day(st, 5, DAY_MIN);
+		c->considered = db_column_day(st, 6, DAY_MIN);
+		c->decided = db_column_day(st, 7, DAY_MIN);
 		c->intro1 = db_column_int(st, 8);
 		c->intro2 = db_column_int(st, 9);
 		s = db_column_text(st, 10, &len);
@@ -150,8 +129,8 @@ static int cell_alive(struct db *db, int32_t org, int32_t day,
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, org);
-	bind_day(st, 2, day);
-	bind_day(st, 3, day);
+	db_bind_day(st, 2, day);
+	db_bind_day(st, 3, day);
 	step = db_step(st, err);
 	if (step == 1) {
 		size_t len;
@@ -235,7 +214,7 @@ int64_t lifecycle_candidate_add(struct registry *r,
 	db_bind_int(st, 1, c->org_id);
 	bind_str(st, 2, name);
 	bind_str(st, 3, c->sex);
-	bind_day(st, 4, c->birth);
+	db_bind_day(st, 4, c->birth);
 	bind_str(st, 5, c->ethnicity);
 	bind_str(st, 6, c->religion);
 	bind_str(st, 7, c->hometown);
@@ -289,13 +268,13 @@ static int check_introducer(struct db *db, const struct lc_rule_set *rs,
 	char b[11], o[11];
 	if (!st)
 		return -1;
-	bind_day(st, 1, day);
+	db_bind_day(st, 1, day);
 	db_bind_int(st, 2, who);
 	step = db_step(st, err);
 	if (step == 1) {
-		official = col_day(st, 0, DAY_MAX);
-		ended = col_day(st, 1, DAY_MAX);
-		admitted = col_day(st, 2, DAY_MAX);
+		official = db_column_day(st, 0, DAY_MAX);
+		ended = db_column_day(st, 1, DAY_MAX);
+		admitted = db_column_day(st, 2, DAY_MAX);
 		place = (int32_t)db_column_int(st, 3);
 	}
 	db_finalize(st);
@@ -443,7 +422,7 @@ int64_t lifecycle_candidate_step(struct registry *r, int64_t candidate_id,
 	st = db_prepare(r->db, sql.buf, err);
 	if (!st)
 		goto out;
-	bind_day(st, 1, day);
+	db_bind_day(st, 1, day);
 	db_bind_int(st, 2, candidate_id);
 	if (s == 1) {
 		db_bind_int(st, 3, intro1);
@@ -578,7 +557,7 @@ int64_t lifecycle_admit(struct registry *r, int64_t candidate_id,
 			err);
 	if (!st)
 		goto out;
-	bind_day(st, 1, day);
+	db_bind_day(st, 1, day);
 	db_bind_int(st, 2, candidate_id);
 	if (run(st, err))
 		goto out;
@@ -591,7 +570,7 @@ int64_t lifecycle_admit(struct registry *r, int64_t candidate_id,
 		goto out;
 	db_bind_int(st, 1, member);
 	db_bind_int(st, 2, c.org);
-	bind_day(st, 3, day);
+	db_bind_day(st, 3, day);
 	if (run(st, err))
 		goto out;
 	st = db_prepare(r->db,
@@ -601,8 +580,8 @@ int64_t lifecycle_admit(struct registry *r, int64_t candidate_id,
 	if (!st)
 		goto out;
 	db_bind_int(st, 1, member);
-	bind_day(st, 2, c.decided);
-	bind_day(st, 3, day);
+	db_bind_day(st, 2, c.decided);
+	db_bind_day(st, 3, day);
 	if (run(st, err))
 		goto out;
 	st = db_prepare(r->db,
@@ -612,7 +591,7 @@ int64_t lifecycle_admit(struct registry *r, int64_t candidate_id,
 	if (!st)
 		goto out;
 	db_bind_int(st, 1, member);
-	bind_day(st, 2, day);
+	db_bind_day(st, 2, day);
 	db_bind_int(st, 3, candidate_id);
 	if (run(st, err))
 		goto out;
@@ -639,7 +618,7 @@ int64_t lifecycle_admit(struct registry *r, int64_t candidate_id,
 		goto out;
 	db_bind_int(st, 1, member);
 	db_bind_int(st, 2, seq);
-	bind_day(st, 3, day);
+	db_bind_day(st, 3, day);
 	bind_str(st, 4, approval);
 	if (run(st, err))
 		goto out;

@@ -8,16 +8,6 @@
 #include "model/lifecycle.h"
 #include "core/banned.h"
 
-static int32_t col_day(struct db_stmt *st, int col, int32_t dflt)
-{
-	size_t len;
-	const char *s = db_column_text(st, col, &len);
-	int32_t d;
-	if (!s || day_parse(s, len, &d))
-		return dflt;
-	return d;
-}
-
 static void bind_day(struct db_stmt *st, int idx, int32_t d)
 {
 	char b[11];
@@ -125,7 +115,7 @@ int lifecycle_list_candidates(struct registry *r, int32_t org, int32_t day,
 		if (!in_scope(r, cand_org, org, day))
 			continue;
 		for (int i = 0; i < 6; i++) {
-			d[i] = col_day(st, 4 + i, DAY_MIN);
+			d[i] = db_column_day(st, 4 + i, DAY_MIN);
 			if (d[i] != DAY_MIN && d[i] <= day)
 				reached = i + 1;
 		}
@@ -134,7 +124,7 @@ int lifecycle_list_candidates(struct registry *r, int32_t org, int32_t day,
 			    first ? "" : ",", (long long)db_column_int(st, 0),
 			    cand_org);
 		strbuf_add_json_str(out, db_column_text(st, 2, NULL));
-		jday(out, "birth_date", col_day(st, 3, DAY_MIN));
+		jday(out, "birth_date", db_column_day(st, 3, DAY_MIN));
 		strbuf_addf(out, ",\"state\":\"%s\"", states[reached]);
 		jday(out, "certificate_on", d[0]);
 		jday(out, "introduced_on", d[1]);
@@ -192,7 +182,7 @@ int lifecycle_list_due(struct registry *r, int32_t org, int32_t day,
 	strbuf_addf(out, ",\"days\":%d,\"rows\":[", days);
 	while ((step = db_step(st, err)) == 1) {
 		int32_t id = (int32_t)db_column_int(st, 0);
-		int32_t from = col_day(st, 3, col_day(st, 2, DAY_MIN));
+		int32_t from = db_column_day(st, 3, db_column_day(st, 2, DAY_MIN));
 		const struct lc_rule_set *rs;
 		int32_t end, deadline, place;
 		const char *state;
@@ -316,7 +306,7 @@ int lifecycle_list_badges(struct registry *r, int32_t org, int32_t day,
 		goto out;
 	while ((step = db_step(st, err)) == 1) {
 		int32_t id = (int32_t)db_column_int(st, 0);
-		int64_t d = col_day(st, 2, 0) - col_day(st, 1, 0);
+		int64_t d = db_column_day(st, 2, 0) - db_column_day(st, 1, 0);
 		if (n_gaps && gaps[n_gaps - 1].member == id) {
 			gaps[n_gaps - 1].days += d;
 			continue;
@@ -362,7 +352,7 @@ int lifecycle_list_badges(struct registry *r, int32_t org, int32_t day,
 	strbuf_adds(out, ",\"rows\":[");
 	while ((step = db_step(st, err)) == 1) {
 		int32_t id = (int32_t)db_column_int(st, 0);
-		int32_t start = col_day(st, 3, col_day(st, 2, DAY_MIN));
+		int32_t start = db_column_day(st, 3, db_column_day(st, 2, DAY_MIN));
 		int64_t g = gap_of(gaps, n_gaps, id);
 		int serious = -1, place = 0, placed = 0;
 		if (start == DAY_MIN)
@@ -441,7 +431,7 @@ int lifecycle_list_in_transit(struct registry *r, int32_t org, int32_t day,
 	strbuf_adds(out, ",\"rows\":[");
 	while ((step = db_step(st, err)) == 1) {
 		int32_t from = (int32_t)db_column_int(st, 2);
-		int32_t letter = col_day(st, 4, day);
+		int32_t letter = db_column_day(st, 4, day);
 		int32_t by = lc_add_working_days(
 			&rl.cal, letter, at(&rl, letter)->transfer_receive_wd);
 		/* the sending cell as it was when the letter left */
@@ -504,8 +494,8 @@ int lifecycle_list_temporary(struct registry *r, int32_t org, int32_t day,
 		strbuf_add_json_str(out, db_column_text(st, 2, NULL));
 		strbuf_addf(out, ",\"home_org\":%lld,\"host_org\":%d",
 			    (long long)db_column_int(st, 3), host);
-		jday(out, "valid_from", col_day(st, 5, DAY_MIN));
-		jday(out, "valid_to", col_day(st, 6, DAY_MAX));
+		jday(out, "valid_from", db_column_day(st, 5, DAY_MIN));
+		jday(out, "valid_to", db_column_day(st, 6, DAY_MAX));
 		strbuf_addc(out, '}');
 		first = 0;
 	}
@@ -575,7 +565,7 @@ int lifecycle_history(struct registry *r, int64_t member_id, int32_t day,
 	if (step == 1) {
 		size_t len;
 		const char *s = db_column_text(st, 2, &len);
-		start = col_day(st, 1, col_day(st, 0, DAY_MIN));
+		start = db_column_day(st, 1, db_column_day(st, 0, DAY_MIN));
 		if (s && len < sizeof(status))
 			memcpy(status, s, len);
 	}
@@ -594,7 +584,7 @@ int lifecycle_history(struct registry *r, int64_t member_id, int32_t day,
 		return -1;
 	db_bind_int(st, 1, member_id);
 	while ((step = db_step(st, err)) == 1)
-		gaps += col_day(st, 1, 0) - col_day(st, 0, 0);
+		gaps += db_column_day(st, 1, 0) - db_column_day(st, 0, 0);
 	db_finalize(st);
 	if (step < 0)
 		return -1;

@@ -12,27 +12,6 @@ struct ops_placement {
 	int32_t org_id, from, to;
 };
 
-static int32_t text_day(struct db_stmt *st, int col, int32_t dflt)
-{
-	size_t len;
-	const char *s = db_column_text(st, col, &len);
-	int32_t d;
-	if (!s || day_parse(s, len, &d))
-		return dflt;
-	return d;
-}
-
-static void bind_day(struct db_stmt *st, int idx, int32_t d)
-{
-	char b[11];
-	if (d == DAY_MIN || d == DAY_MAX) {
-		db_bind_null(st, idx);
-		return;
-	}
-	day_format(d, b);
-	db_bind_text(st, idx, b, 10);
-}
-
 /* Is org a cell alive over [from, to) in the store? */
 static int org_is_cell_over(struct db *db, int32_t org, int32_t from,
 			    int32_t to, int32_t *gap, struct hoso_error *err)
@@ -50,7 +29,7 @@ static int org_is_cell_over(struct db *db, int32_t org, int32_t from,
 	while ((step = db_step(st, err)) == 1 && cur < to) {
 		size_t len;
 		const char *kind = db_column_text(st, 0, &len);
-		int32_t f = text_day(st, 1, DAY_MIN), t = text_day(st, 2, DAY_MAX);
+		int32_t f = db_column_day(st, 1, DAY_MIN), t = db_column_day(st, 2, DAY_MAX);
 		int k = enum_lookup(org_kind_names, KIND_COUNT, kind, len);
 		if (t <= cur)
 			continue;
@@ -85,7 +64,7 @@ static int write_op(struct db *db, const char *kind, int32_t effective,
 	db_bind_text(st, 2, actor, strlen(actor));
 	db_bind_text(st, 3, source, strlen(source));
 	db_bind_text(st, 4, now, strlen(now));
-	bind_day(st, 5, effective);
+	db_bind_day(st, 5, effective);
 	db_bind_text(st, 6, payload, strlen(payload));
 	if (meta && meta->reason)
 		db_bind_text(st, 7, meta->reason, strlen(meta->reason));
@@ -124,8 +103,8 @@ static int refresh_member(struct registry *r, int64_t member_id,
 		ALLOC_GROW(pl, n + 1, alloc);
 		pl[n].member_id = (int32_t)member_id;
 		pl[n].org_id = (int32_t)db_column_int(st, 0);
-		pl[n].from = text_day(st, 1, DAY_MIN);
-		pl[n].to = text_day(st, 2, DAY_MAX);
+		pl[n].from = db_column_day(st, 1, DAY_MIN);
+		pl[n].to = db_column_day(st, 2, DAY_MAX);
 		n++;
 	}
 	if (step == 0) {
@@ -170,8 +149,8 @@ int64_t registry_op_transfer(struct registry *r, int64_t member_id,
 			 (long long)member_id);
 		goto fail;
 	}
-	admitted = text_day(st, 0, DAY_MIN);
-	ended = text_day(st, 1, DAY_MAX);
+	admitted = db_column_day(st, 0, DAY_MIN);
+	ended = db_column_day(st, 1, DAY_MAX);
 	db_finalize(st);
 	st = NULL;
 	if (day < admitted || day >= ended) {
@@ -189,7 +168,7 @@ int64_t registry_op_transfer(struct registry *r, int64_t member_id,
 		goto fail;
 	db_bind_int(st, 1, member_id);
 	while ((step = db_step(st, err)) == 1) {
-		int32_t f = text_day(st, 1, DAY_MIN), t = text_day(st, 2, DAY_MAX);
+		int32_t f = db_column_day(st, 1, DAY_MIN), t = db_column_day(st, 2, DAY_MAX);
 		if (found) {
 			is_last = 0;
 			continue;
@@ -240,7 +219,7 @@ int64_t registry_op_transfer(struct registry *r, int64_t member_id,
 		if (!st)
 			goto fail;
 		db_bind_int(st, 1, member_id);
-		bind_day(st, 2, cur.from);
+		db_bind_day(st, 2, cur.from);
 	} else {
 		st = db_prepare(r->db,
 				"UPDATE placements SET valid_to = ?"
@@ -248,9 +227,9 @@ int64_t registry_op_transfer(struct registry *r, int64_t member_id,
 				err);
 		if (!st)
 			goto fail;
-		bind_day(st, 1, day);
+		db_bind_day(st, 1, day);
 		db_bind_int(st, 2, member_id);
-		bind_day(st, 3, cur.from);
+		db_bind_day(st, 3, cur.from);
 	}
 	if (db_step(st, err) < 0)
 		goto fail;
@@ -263,8 +242,8 @@ int64_t registry_op_transfer(struct registry *r, int64_t member_id,
 		goto fail;
 	db_bind_int(st, 1, member_id);
 	db_bind_int(st, 2, org_id);
-	bind_day(st, 3, day);
-	bind_day(st, 4, cur.to);
+	db_bind_day(st, 3, day);
+	db_bind_day(st, 4, cur.to);
 	if (db_step(st, err) < 0)
 		goto fail;
 	db_finalize(st);

@@ -264,27 +264,6 @@ static void otx_free(struct otx *t)
 	idset_free(&t->dirty_mems);
 }
 
-static int32_t col_day(struct db_stmt *st, int col, int32_t dflt)
-{
-	size_t len;
-	const char *s = db_column_text(st, col, &len);
-	int32_t d;
-	if (!s || day_parse(s, len, &d))
-		return dflt;
-	return d;
-}
-
-static void bind_day(struct db_stmt *st, int idx, int32_t d)
-{
-	char b[11];
-	if (d == DAY_MIN || d == DAY_MAX) {
-		db_bind_null(st, idx);
-		return;
-	}
-	day_format(d, b);
-	db_bind_text(st, idx, b, 10);
-}
-
 /* "YYYY-MM-DD", or "…" for an open end, for messages. */
 static const char *fmt_day(int32_t d, char b[11])
 {
@@ -333,8 +312,8 @@ static struct oc *org_get(struct otx *t, int32_t id)
 		v.kind = enum_lookup(org_kind_names, KIND_COUNT, k, len);
 		v.code = col_dup(st, 2);
 		v.name = col_dup(st, 3);
-		v.from = col_day(st, 4, DAY_MIN);
-		v.to = col_day(st, 5, DAY_MAX);
+		v.from = db_column_day(st, 4, DAY_MIN);
+		v.to = db_column_day(st, 5, DAY_MAX);
 		ALLOC_GROW(o->v, o->n + 1, o->alloc);
 		o->v[o->n++] = v;
 	}
@@ -381,8 +360,8 @@ static struct mc *mem_get(struct otx *t, int32_t id)
 	}
 	m = xcalloc(1, sizeof(*m));
 	m->id = id;
-	m->admitted = col_day(st, 0, DAY_MIN);
-	m->ended = col_day(st, 1, DAY_MAX);
+	m->admitted = db_column_day(st, 0, DAY_MIN);
+	m->ended = db_column_day(st, 1, DAY_MAX);
 	m->org = m->org_before = (int32_t)db_column_int(st, 2);
 	db_finalize(st);
 	st = db_prepare(t->db,
@@ -397,8 +376,8 @@ static struct mc *mem_get(struct otx *t, int32_t id)
 	while ((step = db_step(st, t->err)) == 1) {
 		ALLOC_GROW(m->p, m->n + 1, m->alloc);
 		m->p[m->n].org = (int32_t)db_column_int(st, 0);
-		m->p[m->n].from = col_day(st, 1, DAY_MIN);
-		m->p[m->n].to = col_day(st, 2, DAY_MAX);
+		m->p[m->n].from = db_column_day(st, 1, DAY_MIN);
+		m->p[m->n].to = db_column_day(st, 2, DAY_MAX);
 		m->n++;
 	}
 	db_finalize(st);
@@ -432,7 +411,7 @@ static int query_ids(struct otx *t, const char *sql, int64_t a, int32_t day,
 	else
 		db_bind_int(st, 1, a);
 	if (with_day)
-		bind_day(st, 2, day);
+		db_bind_day(st, 2, day);
 	while ((step = db_step(st, t->err)) == 1) {
 		ALLOC_GROW(*ids, *n + 1, alloc);
 		(*ids)[(*n)++] = (int32_t)db_column_int(st, 0);
@@ -1004,8 +983,8 @@ static int32_t resolve(struct otx *t, const char *s, size_t len, int32_t day)
 		if (!st)
 			return 0;
 		db_bind_text(st, 1, buf, len);
-		bind_day(st, 2, day);
-		bind_day(st, 3, day);
+		db_bind_day(st, 2, day);
+		db_bind_day(st, 3, day);
 		step = db_step(st, t->err);
 		id = step == 1 ? db_column_int(st, 0) : 0;
 		db_finalize(st);
@@ -1449,8 +1428,8 @@ static int otx_write(struct otx *t)
 			db_bind_text(ins, 4, v->code,
 				     v->code ? strlen(v->code) : 0);
 			db_bind_text(ins, 5, v->name, strlen(v->name));
-			bind_day(ins, 6, v->from);
-			bind_day(ins, 7, v->to);
+			db_bind_day(ins, 6, v->from);
+			db_bind_day(ins, 7, v->to);
 			if (db_step(ins, t->err) < 0)
 				goto out;
 		}
@@ -1479,8 +1458,8 @@ static int otx_write(struct otx *t)
 			db_reset(ins);
 			db_bind_int(ins, 1, m->id);
 			db_bind_int(ins, 2, m->p[k].org);
-			bind_day(ins, 3, m->p[k].from);
-			bind_day(ins, 4, m->p[k].to);
+			db_bind_day(ins, 3, m->p[k].from);
+			db_bind_day(ins, 4, m->p[k].to);
 			if (db_step(ins, t->err) < 0)
 				goto out;
 		}
@@ -1598,7 +1577,7 @@ static int write_op(struct otx *t, const struct orgop *op,
 	db_bind_text(st, 2, actor, strlen(actor));
 	db_bind_text(st, 3, source, strlen(source));
 	db_bind_text(st, 4, now, strlen(now));
-	bind_day(st, 5, op->day);
+	db_bind_day(st, 5, op->day);
 	db_bind_text(st, 6, p.buf, p.len);
 	db_bind_text(st, 7, reason, reason ? strlen(reason) : 0);
 	if (db_step(st, t->err) < 0)
@@ -1786,7 +1765,7 @@ static int total_count(struct otx *t, int32_t day, int64_t *total)
 	int step;
 	if (!st)
 		return -1;
-	bind_day(st, 1, day);
+	db_bind_day(st, 1, day);
 	step = db_step(st, t->err);
 	*total = step == 1 ? db_column_int(st, 0) : -1;
 	db_finalize(st);
@@ -1907,7 +1886,7 @@ static int undo_load(struct otx *t, int64_t seq, json_t **payload)
 			 kind ? kind : "");
 		goto out;
 	}
-	t->undo_day = col_day(st, 2, 0);
+	t->undo_day = db_column_day(st, 2, 0);
 	text = db_column_text(st, 1, &len);
 	*payload = json_loadb(text ? text : "", len, 0, &jerr);
 	if (!*payload) {
@@ -2143,8 +2122,8 @@ static int refresh_org(struct registry *r, int32_t id, struct hoso_error *err)
 						 len);
 		v[n].code = col_dup(st, 2);
 		v[n].name = col_dup(st, 3);
-		v[n].from = col_day(st, 4, DAY_MIN);
-		v[n].to = col_day(st, 5, DAY_MAX);
+		v[n].from = db_column_day(st, 4, DAY_MIN);
+		v[n].to = db_column_day(st, 5, DAY_MAX);
 		n++;
 	}
 	db_finalize(st);
@@ -2190,8 +2169,8 @@ static int refresh_member(struct registry *r, int32_t id,
 		ALLOC_GROW(pl, n + 1, alloc);
 		pl[n].member_id = id;
 		pl[n].org_id = (int32_t)db_column_int(st, 0);
-		pl[n].from = col_day(st, 1, DAY_MIN);
-		pl[n].to = col_day(st, 2, DAY_MAX);
+		pl[n].from = db_column_day(st, 1, DAY_MIN);
+		pl[n].to = db_column_day(st, 2, DAY_MAX);
 		n++;
 	}
 	db_finalize(st);

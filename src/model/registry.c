@@ -31,16 +31,6 @@ void registry_close(struct registry *r)
 }
 
 /* Text of a date column, or dflt when NULL. */
-static int32_t col_day(struct db_stmt *st, int col, int32_t dflt)
-{
-	size_t len;
-	const char *s = db_column_text(st, col, &len);
-	int32_t d;
-	if (!s || day_parse(s, len, &d))
-		return dflt;
-	return d;
-}
-
 /* The largest member id (0 when none): a size hint, found by the primary
  * key without a scan. */
 static size_t max_id(struct registry *r, struct hoso_error *err)
@@ -261,8 +251,8 @@ int registry_load_index(struct registry *r, int quiet, struct hoso_error *err)
 		v.parent_id = (int32_t)db_column_int(st, 1);
 		s = db_column_text(st, 2, &len);
 		v.kind = (uint8_t)enum_lookup(org_kind_names, KIND_COUNT, s, len);
-		v.from = col_day(st, 5, DAY_MIN);
-		v.to = col_day(st, 6, DAY_MAX);
+		v.from = db_column_day(st, 5, DAY_MIN);
+		v.to = db_column_day(st, 6, DAY_MAX);
 		/* code and name stay valid until the next step: copy both
 		 * NUL-terminated into one buffer */
 		s = db_column_text(st, 3, &len);
