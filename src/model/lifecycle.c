@@ -131,32 +131,11 @@ static void ctx_release(struct lc_ctx *c)
 	strbuf_release(&c->extra);
 }
 
-/* The same record of operations as ops.c's write_op (kept private there;
- * the table and columns are the contract). */
 static int write_op(struct lc_ctx *c, const char *kind, int32_t effective,
 		    const char *payload, struct hoso_error *err)
 {
-	struct db_stmt *st = db_prepare(
-		c->r->db,
-		"INSERT INTO operations(kind, actor, source, entered_at,"
-		" effective_on, payload, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		err);
-	const struct op_meta *meta = c->meta;
-	char now[64];
-	if (!st)
-		return -1;
-	timestamp_now(now);
-	db_bind_text(st, 1, kind, strlen(kind));
-	bind_str(st, 2, meta && meta->actor ? meta->actor : "cli");
-	bind_str(st, 3, meta && meta->source ? meta->source : "cli");
-	db_bind_text(st, 4, now, strlen(now));
-	db_bind_day(st, 5, effective);
-	db_bind_text(st, 6, payload, strlen(payload));
-	bind_str(st, 7, meta ? meta->reason : NULL);
-	if (run(st, err))
-		return -1;
-	c->seq = db_last_insert_id(c->r->db);
-	return 0;
+	return registry_write_op(c->r->db, kind, effective, payload, c->meta,
+				 &c->seq, err);
 }
 
 /* ---- the member's rows ---- */
@@ -255,8 +234,7 @@ static int official_on(const struct lc_member *m, int32_t day)
 	return m->official != DAY_MAX && m->official <= day;
 }
 
-/* 1 when org is a cell (members are placed only there) alive on day. */
-static int cell_alive(struct db *db, int32_t org, int32_t day,
+int lc_cell_alive(struct db *db, int32_t org, int32_t day,
 		      struct hoso_error *err)
 {
 	struct db_stmt *st = db_prepare(
@@ -286,7 +264,7 @@ static int need_cell(struct lc_ctx *c, int32_t org, int32_t day,
 		     struct hoso_error *err)
 {
 	char b[11];
-	int ok = cell_alive(c->r->db, org, day, err);
+	int ok = lc_cell_alive(c->r->db, org, day, err);
 	if (ok < 0)
 		return -1;
 	if (!ok)

@@ -196,4 +196,9 @@ int lifecycle_history(struct registry *r, int64_t member_id, int32_t day,
 int64_t lifecycle_member_by_card(struct db *db, const char *card_no,
 				 struct hoso_error *err);
 
+/* 1 when org is a cell (members are placed only there) alive on day, 0
+ * when not, -1 on a store error. */
+int lc_cell_alive(struct db *db, int32_t org, int32_t day,
+		  struct hoso_error *err);
+
 #endif

@@ -35,32 +35,6 @@ static const char *fmt(int32_t d, char b[11])
 	return b;
 }
 
-static int write_op(struct db *db, const char *kind, int32_t effective,
-		    const char *payload, const struct op_meta *meta,
-		    int64_t *seq, struct hoso_error *err)
-{
-	struct db_stmt *st = db_prepare(
-		db,
-		"INSERT INTO operations(kind, actor, source, entered_at,"
-		" effective_on, payload, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		err);
-	char now[64];
-	if (!st)
-		return -1;
-	timestamp_now(now);
-	bind_str(st, 1, kind);
-	bind_str(st, 2, meta && meta->actor ? meta->actor : "cli");
-	bind_str(st, 3, meta && meta->source ? meta->source : "cli");
-	bind_str(st, 4, now);
-	db_bind_day(st, 5, effective);
-	bind_str(st, 6, payload);
-	bind_str(st, 7, meta ? meta->reason : NULL);
-	if (run(st, err))
-		return -1;
-	*seq = db_last_insert_id(db);
-	return 0;
-}
-
 struct cand {
 	int64_t id, member_id;
 	int32_t org, birth;
@@ -116,32 +90,6 @@ static int load_cand(struct db *db, int64_t id, struct cand *c,
 	return 0;
 }
 
-static int cell_alive(struct db *db, int32_t org, int32_t day,
-		      struct hoso_error *err)
-{
-	struct db_stmt *st = db_prepare(
-		db,
-		"SELECT kind FROM org_versions WHERE id = ?"
-		" AND (valid_from IS NULL OR valid_from <= ?)"
-		" AND (valid_to IS NULL OR valid_to > ?)",
-		err);
-	int step, ok = 0;
-	if (!st)
-		return -1;
-	db_bind_int(st, 1, org);
-	db_bind_day(st, 2, day);
-	db_bind_day(st, 3, day);
-	step = db_step(st, err);
-	if (step == 1) {
-		size_t len;
-		const char *k = db_column_text(st, 0, &len);
-		ok = org_kind_holds_members(
-			enum_lookup(org_kind_names, KIND_COUNT, k, len));
-	}
-	db_finalize(st);
-	return step < 0 ? -1 : ok;
-}
-
 struct rules {
 	struct lc_rule_set *sets;
 	long n;
@@ -192,7 +140,7 @@ int64_t lifecycle_candidate_add(struct registry *r,
 	strbuf_init(&payload, 1 << 14);
 	if (db_begin(r->db, 1, err))
 		goto out_nobegin;
-	ok = cell_alive(r->db, c->org_id, day_today(), err);
+	ok = lc_cell_alive(r->db, c->org_id, day_today(), err);
 	if (ok <= 0) {
 		if (!ok)
 			hoso_err(err, HOSO_EREJECT,
@@ -230,7 +178,7 @@ int64_t lifecycle_candidate_add(struct registry *r,
 		    (long long)id, c->org_id);
 	strbuf_add_json_str(&payload, name);
 	strbuf_addf(&payload, ",\"birth_date\":\"%s\"}", fmt(c->birth, b));
-	if (write_op(r->db, "candidate", day_today(), payload.buf, meta, &seq,
+	if (registry_write_op(r->db, "candidate", day_today(), payload.buf, meta, &seq,
 		     err) ||
 	    db_commit(r->db, err)) {
 		id = -1;
@@ -452,7 +400,7 @@ int64_t lifecycle_candidate_step(struct registry *r, int64_t candidate_id,
 		strbuf_add_json_str(&payload, approval);
 	}
 	strbuf_addc(&payload, '}');
-	if (write_op(r->db, "candidate-step", day, payload.buf, meta, &seq,
+	if (registry_write_op(r->db, "candidate-step", day, payload.buf, meta, &seq,
 		     err) ||
 	    db_commit(r->db, err)) {
 		seq = -1;
@@ -537,7 +485,7 @@ int64_t lifecycle_admit(struct registry *r, int64_t candidate_id,
 			 fmt(c.decided, d), fmt(deadline, dl), rd->source);
 		goto out;
 	}
-	ok = cell_alive(r->db, c.org, day, err);
+	ok = lc_cell_alive(r->db, c.org, day, err);
 	if (ok <= 0) {
 		if (!ok)
 			hoso_err(err, HOSO_EREJECT,
@@ -607,7 +555,7 @@ int64_t lifecycle_admit(struct registry *r, int64_t candidate_id,
 		strbuf_add_json_str(&payload, approval);
 	}
 	strbuf_addc(&payload, '}');
-	if (write_op(r->db, "admit", day, payload.buf, meta, &seq, err))
+	if (registry_write_op(r->db, "admit", day, payload.buf, meta, &seq, err))
 		goto out;
 	st = db_prepare(r->db,
 			"INSERT INTO lc_events(member_id, seq, kind, effective_on,"

@@ -44,9 +44,10 @@ static int org_is_cell_over(struct db *db, int32_t org, int32_t from,
 	return cur >= to ? 1 : 0;
 }
 
-static int write_op(struct db *db, const char *kind, int32_t effective,
-		    const char *payload, const struct op_meta *meta,
-		    int64_t *seq, struct hoso_error *err)
+int registry_write_op(struct db *db, const char *kind, int32_t effective,
+		      
+const char *payload, const struct op_meta *meta,
+		      int64_t *seq, struct hoso_error *err)
 {
 	struct db_stmt *st = db_prepare(
 		db,
@@ -264,7 +265,7 @@ int64_t registry_op_transfer(struct registry *r, int64_t member_id,
 		    "{\"member_id\":%lld,\"from_org\":%d,\"to_org\":%d,"
 		    "\"effective\":\"%s\"}",
 		    (long long)member_id, cur.org_id, org_id, dbuf);
-	if (write_op(r->db, "transfer", day, payload.buf, meta, &seq, err))
+	if (registry_write_op(r->db, "transfer", day, payload.buf, meta, &seq, err))
 		goto fail;
 	if (db_commit(r->db, err))
 		goto fail_nobegin;

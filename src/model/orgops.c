@@ -1518,8 +1518,7 @@ static int write_op(struct otx *t, const struct orgop *op,
 		    int64_t *seq)
 {
 	struct strbuf p;
-	struct db_stmt *st = NULL;
-	char kind[32], now[64];
+	char kind[32];
 	const char *actor = meta && meta->actor ? meta->actor : "cli";
 	const char *source = meta && meta->source ? meta->source : "cli";
 	int rc = -1, first = 1;
@@ -1565,27 +1564,12 @@ static int write_op(struct otx *t, const struct orgop *op,
 		goto out;
 	}
 	snprintf(kind, sizeof(kind), "org-%s", orgop_names[op->kind]);
-	st = db_prepare(t->db,
-			"INSERT INTO operations(kind, actor, source, entered_at,"
-			" effective_on, payload, reason)"
-			" VALUES (?, ?, ?, ?, ?, ?, ?)",
-			t->err);
-	if (!st)
+	/* the plan's or the call's reason stands for the meta's */
+	struct op_meta m = {actor, reason, source};
+	if (registry_write_op(t->db, kind, op->day, p.buf, &m, seq, t->err))
 		goto out;
-	timestamp_now(now);
-	db_bind_text(st, 1, kind, strlen(kind));
-	db_bind_text(st, 2, actor, strlen(actor));
-	db_bind_text(st, 3, source, strlen(source));
-	db_bind_text(st, 4, now, strlen(now));
-	db_bind_day(st, 5, op->day);
-	db_bind_text(st, 6, p.buf, p.len);
-	db_bind_text(st, 7, reason, reason ? strlen(reason) : 0);
-	if (db_step(st, t->err) < 0)
-		goto out;
-	*seq = db_last_insert_id(t->db);
 	rc = 0;
 out:
-	db_finalize(st);
 	strbuf_release(&p);
 	return rc;
 }

@@ -272,34 +272,11 @@ int party_exec(struct db_stmt *st, struct hoso_error *err)
 int party_write_op(struct party_ctx *c, const char *kind, int32_t effective,
 		   int64_t *seq)
 {
-	const struct op_meta *meta = c->meta;
-	const char *actor = meta && meta->actor ? meta->actor : "cli";
-	const char *source = meta && meta->source ? meta->source : "cli";
-	char now[64], *payload;
-	struct db_stmt *st;
-	int rc;
-
-	st = db_prepare(c->r->db,
-			"INSERT INTO operations(kind, actor, source, entered_at,"
-			" effective_on, payload, reason) VALUES (?, ?, ?, ?, ?,"
-			" ?, ?)",
-			c->err);
-	if (!st)
-		return -1;
-	payload = json_dumps(c->args, JSON_COMPACT);
-	timestamp_now(now);
-	party_bind_str(st, 1, kind);
-	party_bind_str(st, 2, actor);
-	party_bind_str(st, 3, source);
-	party_bind_str(st, 4, now);
-	party_bind_day(st, 5, effective);
-	party_bind_str(st, 6, payload ? payload : "{}");
-	if (meta && meta->reason)
-		party_bind_str(st, 7, meta->reason);
-	rc = party_exec(st, c->err);
+	char *payload = json_dumps(c->args, JSON_COMPACT);
+	int rc = registry_write_op(c->r->db, kind, effective,
+				   payload ? payload : "{}", c->meta, seq,
+				   c->err);
 	free(payload);
-	if (!rc)
-		*seq = db_last_insert_id(c->r->db);
 	return rc;
 }
 

@@ -60,6 +60,13 @@ struct op_meta {
 	const char *source; /* "cli", "api", client address... */
 };
 
+/* Writes the record of one operation (kind, who, when entered, the day it
+ * takes effect, JSON payload, reason) inside the caller's transaction and
+ * gives its sequence number. Every operation of every feature uses it. */
+int registry_write_op(struct db *db, const char *kind, int32_t effective,
+		      const char *payload, const struct op_meta *meta,
+		      int64_t *seq, struct hoso_error *err);
+
 /* Transfer: member's placement ends on day and a new one in cell org_id
  * starts that day; later placements are kept (a backdated move splits the
  * history). Checked, written with its operation record in one transaction,
