@@ -183,18 +183,28 @@ def admin_token(db, name="admin"):
 
 def transfer_plan(db, n, start_day):
     """n transfers of active members into live cells on increasing days
-    from start_day (ordinal), as (member, to, effective)."""
+    from start_day (ordinal), as (member, to, effective). The members sit
+    in a cell since before start_day and the cells exist by then, so each
+    transfer breaks no rule: what fails must fail for another reason."""
+    first = time.strftime("%Y-%m-%d", time.gmtime(start_day * 86400))
     c = sqlite3.connect(db)
-    members = [r[0] for r in c.execute(
-        "SELECT id FROM members WHERE ended_on IS NULL")]
+    placed = dict(c.execute(
+        "SELECT p.member_id, p.org_id FROM placements p JOIN members m "
+        "ON m.id = p.member_id WHERE m.ended_on IS NULL AND "
+        "p.valid_to IS NULL AND p.valid_from < ? ORDER BY p.member_id",
+        (first,)).fetchall())
     cells = [r[0] for r in c.execute(
         "SELECT id FROM org_versions WHERE kind IN ('cell', "
-        "'grassroots_cell') AND valid_to IS NULL")]
+        "'grassroots_cell') AND valid_to IS NULL AND valid_from < ? "
+        "ORDER BY id", (first,))]
     c.close()
+    members = sorted(placed)
     out = []
     for i in range(n):
         d = time.strftime("%Y-%m-%d", time.gmtime((start_day + i) * 86400))
-        out.append((RNG.choice(members), RNG.choice(cells), d))
+        m = RNG.choice(members)
+        to = RNG.choice([x for x in cells if x != placed[m]] or cells)
+        out.append((m, to, d))
     return out
 
 
