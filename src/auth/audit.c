@@ -70,15 +70,45 @@ static void bind_opt(struct db_stmt *st, int i, const char *s)
 		db_bind_null(st, i);
 }
 
-int64_t audit_append(struct db *db, const struct audit_entry *e, int64_t now,
-		     int in_tx, struct hoso_error *err)
+/* Reads the chain's end: the last entry's seq and hash. */
+static int chain_load(struct db *db, struct audit_chain *chain,
+		      struct hoso_error *err)
 {
-	char prev[65], hash[65], at[21];
-	struct audit_entry ce = *e;
-	struct db_stmt *st = NULL;
-	int64_t seq = -1, next = 1;
+	struct db_stmt *st;
 	size_t len;
-	int rc, began = 0;
+	int rc;
+
+	st = db_prepare(db,
+			"SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+			err);
+	if (!st)
+		return -1;
+	rc = db_step(st, err);
+	chain->seq = 0;
+	memcpy(chain->hash, genesis, sizeof(chain->hash));
+	if (rc == 1) {
+		const char *h = db_column_text(st, 1, &len);
+		chain->seq = db_column_int(st, 0);
+		if (h && len == 64)
+			memcpy(chain->hash, h, 65);
+		chain->hash[64] = '\0';
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return -1;
+	chain->known = 1;
+	return 0;
+}
+
+int64_t audit_append_chained(struct db *db, const struct audit_entry *e,
+			     int64_t now, struct audit_chain *chain,
+			     struct hoso_error *err)
+{
+	char hash[65], at[21];
+	struct audit_entry ce = *e;
+	struct db_stmt *st;
+	int64_t next;
+	int rc;
 
 	/* empty texts are stored as NULL: hash them the same way */
 	if (ce.target && !*ce.target)
@@ -89,37 +119,18 @@ int64_t audit_append(struct db *db, const struct audit_entry *e, int64_t now,
 		ce.detail = NULL;
 	if (!ce.actor || !*ce.actor)
 		ce.actor = "-";
-	if (!in_tx) {
-		if (db_begin(db, 1, err))
-			return -1;
-		began = 1;
-	}
-	st = db_prepare(db,
-			"SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-			err);
-	if (!st)
-		goto out;
-	rc = db_step(st, err);
-	memcpy(prev, genesis, sizeof(prev));
-	if (rc == 1) {
-		const char *h = db_column_text(st, 1, &len);
-		next = db_column_int(st, 0) + 1;
-		if (h && len == 64)
-			memcpy(prev, h, 65);
-		prev[64] = '\0';
-	}
-	db_finalize(st);
-	if (rc < 0)
-		goto out;
+	if (!chain->known && chain_load(db, chain, err))
+		return -1;
+	next = chain->seq + 1;
 	audit_time_format(now, at);
-	audit_hash(prev, next, at, &ce, hash);
+	audit_hash(chain->hash, next, at, &ce, hash);
 	st = db_prepare(db,
 			"INSERT INTO audit_log (seq, at, actor, action, target,"
 			" source, status, detail, prev_hash, hash)"
 			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			err);
 	if (!st)
-		goto out;
+		return -1;
 	db_bind_int(st, 1, next);
 	db_bind_text(st, 2, at, strlen(at));
 	db_bind_text(st, 3, ce.actor, strlen(ce.actor));
@@ -128,21 +139,32 @@ int64_t audit_append(struct db *db, const struct audit_entry *e, int64_t now,
 	bind_opt(st, 6, ce.source);
 	db_bind_int(st, 7, ce.status);
 	bind_opt(st, 8, ce.detail);
-	db_bind_text(st, 9, prev, 64);
+	db_bind_text(st, 9, chain->hash, 64);
 	db_bind_text(st, 10, hash, 64);
 	rc = db_step(st, err);
 	db_finalize(st);
 	if (rc < 0)
-		goto out;
-	if (began) {
-		if (db_commit(db, err))
-			goto out;
-		began = 0;
+		return -1;
+	chain->seq = next;
+	memcpy(chain->hash, hash, sizeof(hash));
+	return next;
+}
+
+int64_t audit_append(struct db *db, const struct audit_entry *e, int64_t now,
+		     int in_tx, struct hoso_error *err)
+{
+	struct audit_chain chain = AUDIT_CHAIN_INIT;
+	int64_t seq;
+
+	if (!in_tx && db_begin(db, 1, err))
+		return -1;
+	seq = audit_append_chained(db, e, now, &chain, err);
+	if (!in_tx) {
+		if (seq >= 0 && db_commit(db, err))
+			seq = -1;
+		if (seq < 0)
+			db_rollback(db);
 	}
-	seq = next;
-out:
-	if (began)
-		db_rollback(db);
 	return seq;
 }
 

@@ -22,6 +22,20 @@ struct audit_entry {
  * open: in_tx set). Returns the entry's sequence number or -1. */
 int64_t audit_append(struct db *db, const struct audit_entry *e, int64_t now,
 		     int in_tx, struct hoso_error *err);
+/* The chain's end as known inside one open write transaction: a batch of
+ * entries reads the last entry once, then links each new one to the one
+ * before. Zero it (AUDIT_CHAIN_INIT) when the transaction begins. */
+struct audit_chain {
+	int known;
+	int64_t seq;
+	char hash[65];
+};
+#define AUDIT_CHAIN_INIT {0, 0, ""}
+/* audit_append within the caller's open write transaction, using and
+ * updating chain. */
+int64_t audit_append_chained(struct db *db, const struct audit_entry *e,
+			     int64_t now, struct audit_chain *chain,
+			     struct hoso_error *err);
 /* Appends the last limit entries (newest first) as a JSON array. */
 int audit_list_json(struct db *db, long limit, struct strbuf *out,
 		    struct hoso_error *err);

@@ -34,6 +34,29 @@ struct http_server {
 		double expires;
 		struct auth_user user;
 	} token_cache[HTTP_AUTH_CACHE_SLOTS];
+	/* Audited reads wait, suspended, for their audit entry to commit:
+	 * the batcher thread writes every entry queued meanwhile in one
+	 * transaction (group commit), then resumes their connections. No
+	 * dossier leaves the server before its read is on record, and the
+	 * workers serve other requests while a batch commits. */
+	pthread_t batcher;
+	int batcher_running;
+	int batcher_stop; /* guarded by aq_lock */
+	pthread_mutex_t aq_lock;
+	pthread_cond_t aq_cond;
+	struct conn_state *aq_head, **aq_tail;
+};
+
+/* An audit entry waiting for the batcher: the request's strings are copied
+ * since the request may go on changing. */
+struct pending_audit {
+	char actor[AUTH_NAME_MAX + 1];
+	char action[64];
+	char target[64];
+	char source[96];
+	char *detail;
+	int status;
+	int64_t at;
 };
 
 /* State of one request across the access handler's calls. */
@@ -45,6 +68,11 @@ struct conn_state {
 	char *body;
 	size_t body_len, body_cap;
 	double start;
+	int dispatched;
+	/* audit group commit: 1 queued, 2 written, -1 failed */
+	int audit_state;
+	struct pending_audit audit;
+	struct conn_state *aq_next;
 };
 
 /* ---- small parsers ---- */
@@ -251,25 +279,141 @@ int http_error_from(struct http_request *req, const struct hoso_error *err)
 	}
 }
 
+static void pending_fill(struct pending_audit *pa, struct http_request *req,
+			 const char *action, const char *target, int status,
+			 const char *detail)
+{
+	snprintf(pa->actor, sizeof(pa->actor), "%s",
+		 req->authenticated ? req->user.name : "-");
+	snprintf(pa->action, sizeof(pa->action), "%s", action);
+	snprintf(pa->target, sizeof(pa->target), "%s", target ? target : "");
+	snprintf(pa->source, sizeof(pa->source), "api %s", req->addr);
+	pa->detail = detail ? xstrdup(detail) : NULL;
+	pa->status = status;
+	pa->at = (int64_t)time(NULL);
+}
+
+static void pending_entry(const struct pending_audit *pa,
+			  struct audit_entry *e)
+{
+	e->actor = pa->actor;
+	e->action = pa->action;
+	e->target = pa->target;
+	e->source = pa->source;
+	e->status = pa->status;
+	e->detail = pa->detail;
+}
+
+static int64_t pending_write(struct db *db, const struct pending_audit *pa,
+			     int in_tx, struct hoso_error *err)
+{
+	struct audit_entry e;
+
+	pending_entry(pa, &e);
+	return audit_append(db, &e, pa->at, in_tx, err);
+}
+
 int http_audit(struct http_request *req, const char *action,
 	       const char *target, int status, const char *detail)
 {
-	struct audit_entry e;
+	struct pending_audit pa;
 	struct hoso_error err;
-	char source[96];
+	int64_t seq;
 
-	snprintf(source, sizeof(source), "api %s", req->addr);
-	e.actor = req->authenticated ? req->user.name : "-";
-	e.action = action;
-	e.target = target;
-	e.source = source;
-	e.status = status;
-	e.detail = detail;
-	if (audit_append(req->reg->db, &e, (int64_t)time(NULL), 0, &err) < 0) {
+	pending_fill(&pa, req, action, target, status, detail);
+	seq = pending_write(req->reg->db, &pa, 0, &err);
+	free(pa.detail);
+	if (seq < 0) {
 		fprintf(stderr, "hoso serve: audit: %s\n", err.msg);
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- audit group commit ---- */
+/* Queues the audit entry of cs's read; the caller holds srv->lock and
+ * suspends the connection before releasing it, so the batcher (which needs
+ * that lock to write) cannot resume a connection not yet suspended.
+ * -1 when the batcher is not running: the caller writes the entry itself. */
+static int audit_queue(struct http_server *srv, struct conn_state *cs,
+		       const char *action, const char *target, int status,
+		       const char *detail)
+{
+	int queued = 0;
+
+	pthread_mutex_lock(&srv->aq_lock);
+	if (srv->batcher_running && !srv->batcher_stop) {
+		pending_fill(&cs->audit, &cs->req, action, target, status,
+			     detail);
+		cs->audit_state = 1;
+		cs->aq_next = NULL;
+		*srv->aq_tail = cs;
+		srv->aq_tail = &cs->aq_next;
+		pthread_cond_signal(&srv->aq_cond);
+		queued = 1;
+	}
+	pthread_mutex_unlock(&srv->aq_lock);
+	return queued ? 0 : -1;
+}
+
+/* Writes the entries of list in one transaction, then resumes their
+ * connections: each either has its entry on record or answers an error. */
+static void audit_write_batch(struct http_server *srv, struct conn_state *list)
+{
+	struct db *db = srv->cfg.reg->db;
+	struct audit_chain chain = AUDIT_CHAIN_INIT;
+	struct audit_entry e;
+	struct hoso_error err;
+	int ok = 1;
+
+	pthread_mutex_lock(&srv->lock);
+	if (db_begin(db, 1, &err)) {
+		ok = 0;
+	} else {
+		for (struct conn_state *cs = list; cs && ok; cs = cs->aq_next) {
+			pending_entry(&cs->audit, &e);
+			if (audit_append_chained(db, &e, cs->audit.at, &chain,
+						 &err) < 0)
+				ok = 0;
+		}
+		if (ok && db_commit(db, &err))
+			ok = 0;
+		if (!ok)
+			db_rollback(db);
+	}
+	pthread_mutex_unlock(&srv->lock);
+	if (!ok)
+		fprintf(stderr, "hoso serve: audit: %s\n", err.msg);
+	while (list) {
+		struct conn_state *next = list->aq_next;
+		list->audit_state = ok ? 2 : -1;
+		FREE_AND_NULL(list->audit.detail);
+		/* from here on the connection may finish and free list */
+		MHD_resume_connection(list->req.conn);
+		list = next;
+	}
+}
+
+static void *audit_batcher(void *arg)
+{
+	struct http_server *srv = arg;
+
+	pthread_mutex_lock(&srv->aq_lock);
+	for (;;) {
+		struct conn_state *list;
+		while (!srv->aq_head && !srv->batcher_stop)
+			pthread_cond_wait(&srv->aq_cond, &srv->aq_lock);
+		if (!srv->aq_head)
+			break; /* stopping, nothing left */
+		list = srv->aq_head;
+		srv->aq_head = NULL;
+		srv->aq_tail = &srv->aq_head;
+		pthread_mutex_unlock(&srv->aq_lock);
+		audit_write_batch(srv, list);
+		pthread_mutex_lock(&srv->aq_lock);
+	}
+	pthread_mutex_unlock(&srv->aq_lock);
+	return NULL;
 }
 
 /* ---- gatekeeper ---- */
@@ -627,6 +771,20 @@ static int check_scope(struct http_request *req)
 }
 
 /* Runs the gatekeeper then the handler; the reply is left in req. */
+/* A read whose audit entry could not be written discloses nothing. */
+static void audit_refused(struct http_request *req)
+{
+	req->content_type = NULL;
+	req->disposition = NULL;
+	req->etag = NULL;
+	req->csp = NULL;
+	http_error(req, 503, "audit_unavailable",
+		   "không ghi được nhật ký truy cập nên không trả dữ liệu; "
+		   "thử lại sau",
+		   "the access could not be recorded in the audit log, so "
+		   "nothing is shown; try again later");
+}
+
 static void dispatch(struct http_server *srv, struct conn_state *cs)
 {
 	struct http_request *req = &cs->req;
@@ -704,9 +862,19 @@ static void dispatch(struct http_server *srv, struct conn_state *cs)
 				 req->member);
 		else if (req->org)
 			snprintf(target, sizeof(target), "org:%d", req->org);
-		http_audit(req, r->audit,
-			   req->audit_target ? req->audit_target : target,
-			   req->status, req->audit_detail);
+		const char *t = req->audit_target ? req->audit_target : target;
+		/* A read is disclosed only once its audit entry is written:
+		 * queued for the batcher, or written here when it is not
+		 * running. A write has its result already committed. */
+		if (r->writes) {
+			http_audit(req, r->audit, t, req->status,
+				   req->audit_detail);
+		} else if (audit_queue(srv, cs, r->audit, t, req->status,
+				       req->audit_detail) &&
+			   http_audit(req, r->audit, t, req->status,
+				      req->audit_detail)) {
+			audit_refused(req);
+		}
 	}
 out:
 	hoso_lang = saved;
@@ -870,10 +1038,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (cs->dispatched) {
+		/* resumed by the audit batcher */
+		if (cs->audit_state < 0)
+			audit_refused(&cs->req);
+		return send_reply(srv, c, cs);
+	}
 	cs->req.body = cs->body;
 	cs->req.body_len = cs->too_large ? 0 : cs->body_len;
 	pthread_mutex_lock(&srv->lock);
 	dispatch(srv, cs);
+	cs->dispatched = 1;
+	if (cs->audit_state == 1) {
+		/* the reply waits for its audit entry (see audit_queue) */
+		MHD_suspend_connection(c);
+		pthread_mutex_unlock(&srv->lock);
+		return MHD_YES;
+	}
 	pthread_mutex_unlock(&srv->lock);
 	return send_reply(srv, c, cs);
 }
@@ -887,6 +1068,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	if (cs->req.json)
 		json_decref(cs->req.json);
+	free(cs->audit.detail);
 	strbuf_release(&cs->req.out);
 	http_arena_release(&cs->req.arena);
 	free(cs->body);
@@ -914,9 +1096,12 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
 	s->cfg = *cfg;
 	s->session_ttl = auth_session_ttl();
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->aq_lock, NULL);
+	pthread_cond_init(&s->aq_cond, NULL);
+	s->aq_tail = &s->aq_head;
 	s->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			MHD_USE_ERROR_LOG,
+			MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
 		(uint16_t)cfg->port, NULL, NULL, on_request, s,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_THREADS,
@@ -929,6 +1114,8 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
 		on_completed, s, MHD_OPTION_END);
 	if (!s->daemon) {
 		pthread_mutex_destroy(&s->lock);
+		pthread_mutex_destroy(&s->aq_lock);
+		pthread_cond_destroy(&s->aq_cond);
 		free(s);
 		hoso_err(err, HOSO_EIO,
 			 TR("không mở được cổng %s:%u (đang bận?)",
@@ -936,6 +1123,11 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
 			 cfg->host, cfg->port);
 		return NULL;
 	}
+	/* without the batcher, audited reads write their entries inline */
+	pthread_mutex_lock(&s->aq_lock);
+	s->batcher_running =
+		pthread_create(&s->batcher, NULL, audit_batcher, s) == 0;
+	pthread_mutex_unlock(&s->aq_lock);
 	return s;
 }
 
@@ -963,7 +1155,18 @@ void http_server_stop(struct http_server *s)
 		return;
 	/* stop accepting first, then let requests in flight finish */
 	MHD_quiesce_daemon(s->daemon);
+	/* the batcher writes what is queued and resumes those connections;
+	 * reads after this write their audit entries inline */
+	if (s->batcher_running) {
+		pthread_mutex_lock(&s->aq_lock);
+		s->batcher_stop = 1;
+		pthread_cond_signal(&s->aq_cond);
+		pthread_mutex_unlock(&s->aq_lock);
+		pthread_join(s->batcher, NULL);
+	}
 	MHD_stop_daemon(s->daemon);
 	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->aq_lock);
+	pthread_cond_destroy(&s->aq_cond);
 	free(s);
 }

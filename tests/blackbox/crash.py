@@ -499,6 +499,13 @@ def part_disk_full(tmp):
                 st, _, js, _ = srv.req("GET", "/api/v1/orgs/1/count",
                                        token=token)
                 check(st == 200, "API reads work on a full disk (%d)" % st)
+                # a dossier read must be on record before it is shown
+                st, _, js, _ = srv.req("GET", "/api/v1/members/%d" %
+                                       plan[0][0], token=token)
+                check(st == 503 and js and js["error"]["code"] ==
+                      "audit_unavailable" and "full_name" not in str(js),
+                      "a dossier read that cannot be audited shows "
+                      "nothing (%d %s)" % (st, js))
                 check(answers(db) == before,
                       "CLI reads work on a full disk and answer the same")
                 os.remove(filler)
