@@ -5,8 +5,8 @@
 // where the server offers it. A rejected form keeps what was typed.
 import { t, has, fmtDay, kindLabel } from './i18n.js';
 import { api, routes, enc } from './api.js';
-import { h, clear, errorBox, setTitle, todayIso, isIsoDay, announce } from './ui.js';
-import { go } from './main.js';
+import { h, clear, errorBox, setTitle, todayIso, isIsoDay, announce, dateInput, parseDay } from './ui.js';
+import { go, can } from './main.js';
 
 // Labels and help for the fields the operations use; unknown fields show
 // their name.
@@ -15,7 +15,7 @@ const FIELD = {
   org: { vi: 'Chi bộ (mã hoặc số)', en: 'Cell (code or number)' },
   parent: { vi: 'Đơn vị cấp trên mới (mã hoặc số)', en: 'New parent unit (code or number)' },
   into: { vi: 'Hợp nhất vào đơn vị (mã hoặc số)', en: 'Merge into unit (code or number)' },
-  effective: { vi: 'Ngày có hiệu lực', en: 'Effective from', hint: ['Dạng năm-tháng-ngày.', 'Year-month-day.'] },
+  effective: { vi: 'Ngày có hiệu lực', en: 'Effective from', hint: ['Gõ ngày/tháng/năm, ví dụ 01/03/2025.', 'Type day/month/year, e.g. 01/03/2025.'] },
   reason: { vi: 'Lý do, số quyết định', en: 'Reason, decision number' },
   full_name: { vi: 'Họ và tên', en: 'Full name' },
   sex: { vi: 'Giới tính (M: nam, F: nữ)', en: 'Sex (M or F)' },
@@ -40,7 +40,7 @@ const FIELD = {
   card: { vi: 'Số thẻ đảng mới', en: 'New party card number' },
   years: { vi: 'Huy hiệu (số năm tuổi đảng)', en: 'Badge (years of membership)' },
   approval: { vi: 'Văn bản đồng ý của cấp trên (nếu cần)', en: 'Approval of the higher level (when needed)' },
-  candidate: { vi: 'Người vào Đảng (số hồ sơ)', en: 'Candidate (record number)' },
+  candidate: { vi: 'Người được kết nạp', en: 'Candidate', hint: ['Chọn trong danh sách người vào Đảng của đơn vị.', 'Choose from the unit\'s candidates.'] },
   step: { vi: 'Bước', en: 'Step' },
   from: { vi: 'Các đơn vị được hợp nhất (mã hoặc số, cách nhau bởi ;)', en: 'Units merged in (codes or numbers, ; between)' },
   members: { vi: 'Đảng viên chuyển sang (số hồ sơ, cách nhau bởi ;)', en: 'Members moving (record numbers, ; between)' },
@@ -127,9 +127,11 @@ async function orgName(v, day) {
 }
 
 // Which field a server message is about: its name or its label in the
-// message, else a rule that names organisations or days.
+// message, else a rule that names organisations or days. The command-line
+// hints the model puts in its messages ("(--approval)") name the way out,
+// not the field in fault, so they are left out of the match.
 function errorField(msg, fields) {
-  const low = msg.toLowerCase();
+  const low = msg.replace(/\s*\(--[a-z_-]+\)/g, '').toLowerCase();
   for (const f of fields) if (new RegExp(`\\b${f.name}\\b`).test(low) || low.includes(label(f.name).toLowerCase())) return f.name;
   const orgF = fields.find((f) => f.type === 'org');
   if (orgF && /(tổ chức|chi bộ|đơn vị|organisation|cell|unit|placed)/.test(low)) return orgF.name;
@@ -137,6 +139,26 @@ function errorField(msg, fields) {
   if (dates.length === 1 && /(ngày|\bon\b|date|day)/.test(low)) return dates[0].name;
   return null;
 }
+
+// A server message in the words of the form: days as dd/mm/yyyy, and a
+// command-line hint "(--approval)" as the label of the field to fill.
+function plainMessage(msg, fields) {
+  const m = msg.charAt(0).toLocaleUpperCase('vi') + msg.slice(1);
+  return m.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, '$3/$2/$1')
+    .replace(/\s*\(--([a-z_-]+)\)/g, (all, f) => (fields.some((x) => x.name === f) ? ` (${L() ? 'field' : 'mục'} «${label(f)}»)` : ''));
+}
+
+// What a candidate's state means, in words (the last step passed,
+// lifecycle_query.c).
+const CAND_STATE = {
+  registered: ['mới đăng ký', 'registered'], trained: ['đã học lớp bồi dưỡng', 'course done'],
+  introduced: ['đã có người giới thiệu', 'introduced'], applied: ['đã có đơn', 'applied'],
+  checked: ['đã thẩm tra lý lịch', 'background checked'], considered: ['chi bộ đã xét', 'considered by the cell'],
+  decided: ['đã có quyết định kết nạp', 'admission decided'],
+};
+export function candState(s) { return CAND_STATE[s] ? CAND_STATE[s][L()] : s; }
+// The step that follows each state, offered first on a candidate's form.
+const STEP_AFTER = { registered: 'course', trained: 'introducers', introduced: 'application', applied: 'background', checked: 'considered', considered: 'decided' };
 
 export async function formPage(el, q) {
   const pattern = q.get('p');
@@ -147,13 +169,19 @@ export async function formPage(el, q) {
   const name = pattern.split('/').pop();
   const isMember = pattern.startsWith('/api/v1/members/{id}');
   const subject = isMember ? await api(`/api/v1/members/${enc(id)}`) : id ? await api(`/api/v1/orgs/${enc(id)}`) : null;
-  const subjectName = subject ? (subject.full_name || subject.name) : '';
   const fields = bodyFields(op);
+  // candidates of the unit: the admission chooses one, a step is about one
+  const cid = q.get('cid');
+  const cands = !isMember && id && (pattern.includes('{cid}') || fields.some((f) => f.name === 'candidate'))
+    ? ((await api(`/api/v1/orgs/${enc(id)}/candidates`)).rows || []) : [];
+  const cand = cid ? cands.find((c) => String(c.candidate_id) === cid) : null;
+  if (pattern.includes('{cid}') && !cand) throw new Error(t('not_found'));
+  const subjectName = cand ? cand.full_name : subject ? (subject.full_name || subject.name) : '';
   const title = opTitle(name, op.summary);
   setTitle(title);
   clear(el);
   const back = isMember ? `#/member/${id}` : id ? `#/org/${id}` : '#/';
-  el.append(h('h1', {}, title), subject ? h('p', { class: 'subject' }, subjectName) : null);
+  el.append(h('h1', {}, title), subject ? h('p', { class: 'subject' }, subjectName + (cand ? ` — ${subject.name}` : '')) : null);
 
   const inputs = {};
   const errs = {};
@@ -164,19 +192,28 @@ export async function formPage(el, q) {
     const fid = 'f-' + f.name;
     let input;
     const choices = (OP_CHOICES[name] || {})[f.name] || (OP_CHOICES[name] ? null : CHOICES[f.name]) || (f.name !== 'kind' ? CHOICES[f.name] : null);
-    if (choices) {
+    if (f.name === 'candidate') {
+      // the candidates not yet admitted, the ones with a decision first
+      const ready = cands.filter((c) => c.state === 'decided').concat(cands.filter((c) => c.state !== 'decided'));
+      input = h('select', { name: f.name }, h('option', { value: '' }, L() ? '— choose —' : '— chọn —'),
+        ready.map((c) => h('option', { value: String(c.candidate_id), selected: String(c.candidate_id) === cid },
+          `${c.full_name} (${L() ? 'born' : 'sinh'} ${fmtDay(c.birth_date)}) — ${candState(c.state)}`)));
+    } else if (choices) {
       input = h('select', { name: f.name }, f.required ? null : h('option', { value: '' }, '—'),
         choices.map(([v, vi, en]) => h('option', { value: v }, L() ? en : vi)));
+      if (f.name === 'step' && cand && STEP_AFTER[cand.state]) input.value = STEP_AFTER[cand.state];
+    } else if (f.type === 'date') {
+      const today = /effective|_on$/.test(f.name) && f.name !== 'birth_date' && f.name !== 'admitted_on';
+      input = dateInput(f.name, today ? todayIso() : '');
     } else {
-      input = h('input', { name: f.name, type: f.type === 'date' ? 'date' : f.type === 'int' ? 'number' : 'text', autocomplete: 'off' });
-      if (f.type === 'date' && /effective|_on$/.test(f.name) && f.name !== 'birth_date' && f.name !== 'admitted_on') input.value = todayIso();
+      input = h('input', { name: f.name, type: 'text', inputmode: f.type === 'int' ? 'numeric' : null, autocomplete: 'off' });
     }
     input.id = fid;
     if (f.required) input.setAttribute('aria-required', 'true');
-    const hintTxt = FIELD[f.name] && FIELD[f.name].hint ? FIELD[f.name].hint[L()] : null;
+    const hintTxt = FIELD[f.name] && FIELD[f.name].hint ? FIELD[f.name].hint[L()] : f.type === 'date' ? t('day_hint') : null;
     const hint = hintTxt ? h('p', { class: 'hint', id: fid + '-hint' }, hintTxt) : null;
     const err = h('p', { class: 'field-error', id: fid + '-err', hidden: true });
-    const resolved = f.type === 'org' ? h('p', { class: 'resolved', id: fid + '-res', 'aria-live': 'polite' }) : null;
+    const resolved = f.type === 'org' || /^introducer/.test(f.name) ? h('p', { class: 'resolved', id: fid + '-res', 'aria-live': 'polite' }) : null;
     input.setAttribute('aria-describedby', [hint && hint.id, err.id, resolved && resolved.id].filter(Boolean).join(' '));
     inputs[f.name] = input;
     errs[f.name] = err;
@@ -187,9 +224,16 @@ export async function formPage(el, q) {
         timer = setTimeout(async () => {
           const v = input.value.trim();
           if (!v) { resolved.textContent = ''; return; }
+          if (f.type !== 'org') {
+            // an introducer: the member's name, so a wrong number shows
+            let m = null;
+            if (/^\d+$/.test(v)) try { m = await api(`/api/v1/members/${enc(v)}`); } catch (e) { m = null; }
+            if (input.value.trim() === v) resolved.textContent = m ? `→ ${m.full_name}` : (L() ? 'No such member.' : 'Không tìm thấy đảng viên này.');
+            return;
+          }
           const dayF = fields.find((x) => x.type === 'date');
-          const o = await orgName(v, dayF ? inputs[dayF.name].value : '');
-          resolved.textContent = o ? `→ ${o.name} (${kindLabel(o.kind)})` : t('org_unknown');
+          const o = await orgName(v, dayF ? parseDay(inputs[dayF.name].value) : '');
+          if (input.value.trim() === v) resolved.textContent = o ? `→ ${o.name} (${kindLabel(o.kind)})` : t('org_unknown');
         }, 300);
       });
     }
@@ -223,7 +267,12 @@ export async function formPage(el, q) {
         if (f.required) { setError(f.name, t('required')); bad = bad || f.name; }
         continue;
       }
-      if (f.type === 'date' && !isIsoDay(v)) { setError(f.name, t('bad_date')); bad = bad || f.name; continue; }
+      if (f.type === 'date') {
+        const d = parseDay(v);
+        if (!d) { setError(f.name, t('bad_date')); bad = bad || f.name; continue; }
+        body[f.name] = d;
+        continue;
+      }
       if (f.type === 'int') {
         if (!/^\d+$/.test(v)) { setError(f.name, L() ? 'A whole number is expected.' : 'Cần một số nguyên dương.'); bad = bad || f.name; continue; }
         body[f.name] = Number(v);
@@ -235,7 +284,7 @@ export async function formPage(el, q) {
 
   function showRejection(e) {
     const fname = e.status === 404 && fields.find((f) => f.type === 'org') ? fields.find((f) => f.type === 'org').name : errorField(e.message, fields);
-    const msg = e.status === 404 ? t('org_unknown') : e.message;
+    const msg = e.status === 404 && fields.some((f) => f.type === 'org') ? t('org_unknown') : plainMessage(e.message, fields);
     form.hidden = false;
     confirmBox.hidden = true;
     clear(formMsg).append(h('div', { class: 'alert error', role: 'alert' },
@@ -267,10 +316,22 @@ export async function formPage(el, q) {
       lines.push(h('li', {}, h('span', { class: 'k' }, label(f.name) + ': '), h('strong', {}, String(v))));
     }
     let sentence = null;
+    const when = body.effective ? fmtDay(body.effective) : '';
     if (name === 'transfer' && subject) {
       const cur = subject.placements && subject.placements.length ? subject.placements[subject.placements.length - 1].org_name : '—';
-      sentence = L() ? `${subjectName} will move from “${cur}” to the unit below, from ${fmtDay(body.effective)}.`
-        : `Đảng viên ${subjectName} sẽ chuyển sinh hoạt từ «${cur}» đến đơn vị dưới đây, kể từ ngày ${fmtDay(body.effective)}.`;
+      sentence = L() ? `${subjectName} will move from “${cur}” to the unit below, from ${when}.`
+        : `Đảng viên ${subjectName} sẽ chuyển sinh hoạt từ «${cur}» đến đơn vị dưới đây, kể từ ngày ${when}.`;
+    } else if (name === 'admissions' && subject) {
+      const c = cands.find((x) => x.candidate_id === body.candidate);
+      const who = c ? c.full_name : String(body.candidate);
+      sentence = L() ? `${who} will be admitted to the Party as a probationary member of “${subject.name}” from ${when}; a new dossier is opened and the headcount grows by one.`
+        : `${who} sẽ được kết nạp vào Đảng, là đảng viên dự bị của «${subject.name}» kể từ ngày ${when}; một hồ sơ đảng viên mới được lập và số đảng viên tăng thêm 1.`;
+    } else if (name === 'steps' && cand) {
+      sentence = L() ? `The step below is recorded in the file of ${cand.full_name}, on ${when}.`
+        : `Ghi vào hồ sơ người vào Đảng ${cand.full_name} bước dưới đây, ngày ${when}.`;
+    } else if (isMember && subject && when) {
+      sentence = L() ? `The dossier of ${subjectName} will record “${title}” from ${when}.`
+        : `Hồ sơ của đảng viên ${subjectName} sẽ ghi «${title}» kể từ ngày ${when}.`;
     }
     clear(confirmBox).append(h('h2', { id: 'cf-h' }, t('will_change')),
       h('p', {}, title + (subject ? ` — ${subjectName}` : '')), sentence ? h('p', {}, sentence) : null,
@@ -284,7 +345,7 @@ export async function formPage(el, q) {
     edit.addEventListener('click', () => { confirmBox.hidden = true; form.hidden = false; reviewBtn.focus(); });
     yes.addEventListener('click', async () => {
       yes.disabled = true;
-      const path = pattern.replace('{id}', enc(id));
+      const path = pattern.replace('{id}', enc(id)).replace('{cid}', enc(cid || ''));
       try {
         const r = await api(path, { method: 'POST', body });
         await done(r, lines);
@@ -298,12 +359,18 @@ export async function formPage(el, q) {
   async function done(r, lines) {
     confirmBox.hidden = true;
     clear(doneBox).append(h('h2', {}, t('saved')), h('ul', {}, lines.map((l) => l.cloneNode(true))));
-    const undo = await undoRoute(isMember);
+    // what the model can take back: a member's lifecycle operations (they
+    // keep a snapshot) and an admission, undone as an operation of the new
+    // member; organisation operations by an administrator. The plain
+    // transfer, candidate records and steps have no undo.
+    const member = isMember ? id : name === 'admissions' && r && r.member_id ? String(r.member_id) : null;
+    const undoable = member ? name !== 'transfer' : !['candidates', 'steps', 'admissions'].includes(name) && can('admin');
+    const undo = undoable ? await undoRoute(!!member) : null;
     if (undo && r && r.seq) {
       const b = h('button', { type: 'button' }, t('undo'));
       b.addEventListener('click', async () => {
         try {
-          if (isMember) await api(`/api/v1/members/${enc(id)}/undo`, { method: 'POST', body: { seq: r.seq } });
+          if (member) await api(`/api/v1/members/${enc(member)}/undo`, { method: 'POST', body: { seq: r.seq } });
           else await api(undo.replace('{seq}', r.seq), { method: 'POST', body: {} });
           clear(doneBox).append(h('h2', {}, t('undone')), h('p', {}, h('a', { href: back }, t('open'))));
           announce(t('undone'));
@@ -311,7 +378,10 @@ export async function formPage(el, q) {
       });
       doneBox.append(h('p', { class: 'actions' }, b));
     }
-    doneBox.append(h('p', { class: 'actions' }, h('a', { href: back, class: 'button primary' }, subjectName || t('open'))));
+    if (name === 'admissions' && member) {
+      doneBox.append(h('p', { class: 'actions' }, h('a', { href: `#/member/${member}`, class: 'button primary' }, L() ? 'Open the new dossier' : 'Mở hồ sơ đảng viên mới')));
+    }
+    doneBox.append(h('p', { class: 'actions' }, h('a', { href: back, class: name === 'admissions' ? 'button' : 'button primary' }, (subject && subject.name && !isMember ? subject.name : subjectName) || t('open'))));
     doneBox.hidden = false;
     doneBox.focus();
     announce(t('saved'));

@@ -4,7 +4,7 @@
 import { t, setLang, lang, kindLabel, fmtNum } from './i18n.js';
 import { api, setCsrf, ApiError } from './api.js';
 import { h, clear, errorBox, setTitle, field, announce } from './ui.js';
-import { orgPage, treePage } from './pages.js';
+import { orgPage, treePage, todoList } from './pages.js';
 import { membersPage, memberPage } from './members.js';
 import { formPage } from './forms.js';
 import { reportPage } from './report.js';
@@ -80,6 +80,7 @@ function renderChrome() {
   const items = [['#/', t('home'), ''], ['#/tree', t('tree'), 'tree']];
   if (can('personal')) items.push(['#/members', t('members'), 'members']);
   items.push(['#/report', t('report'), 'report']);
+  items.push(['#/party', t('party_work'), 'party']);
   nav.append(h('ul', {}, items.map(([href, label, key]) =>
     h('li', {}, h('a', { href, 'aria-current': cur === key ? 'page' : null }, label)))));
   who.textContent = state.me.name;
@@ -123,9 +124,9 @@ function loginPage() {
   user.focus();
 }
 
-async function homePage() {
+async function homePage(el) {
   setTitle(t('home'));
-  const el = clear(main());
+  clear(el);
   el.append(h('h1', {}, `${t('hello')}, ${state.me.name}`));
   const orgs = await homeOrgs();
   const list = h('div', { class: 'cards' });
@@ -140,7 +141,9 @@ async function homePage() {
       h('p', { class: 'role' }, t('role_' + g.role)),
       h('h3', { id: 'u' + o.id }, o.name),
       h('p', { class: 'muted' }, kindLabel(o.kind) + (o.code ? ' · ' + t('code') + ' ' + o.code : '')),
-      h('p', { class: 'big-num' }, fmtNum(o.members), h('span', {}, ' ' + t('headcount').toLowerCase())),
+      h('p', { class: 'big-num' }, fmtNum(o.members), h('span', {}, ' ' + t('members_n'))),
+      // a secretary or an organiser sees what waits in their unit
+      ['secretary', 'organiser'].includes(g.role) ? await todoList(o.id) : null,
       h('p', { class: 'actions' }, links)));
   }
   if (can('personal')) {
@@ -169,17 +172,22 @@ export async function route() {
     location.hash = '#/login';
     return;
   }
-  const el = main();
+  // each visit renders into its own box: a slow page still loading when
+  // the user moves on (a dossier's history) fills a detached box, never
+  // the next page
+  const el = clear(main()).appendChild(h('div', { class: 'page' }));
   try {
     switch (parts[0] || '') {
       case 'login': if (state.me) { go('#/'); return; } loginPage(); return;
-      case '': await homePage(); break;
+      case '': await homePage(el); break;
       case 'org': await orgPage(el, parts[1], q); break;
       case 'tree': await treePage(el, parts[1] || await defaultOrg(), q); break;
       case 'members': await membersPage(el, parts[1] || await defaultOrg(), q); break;
       case 'member': await memberPage(el, parts[1], q); break;
       case 'form': await formPage(el, q); break;
       case 'report': await reportPage(el, parts[1] || await defaultOrg(), q); break;
+      // party work is loaded when first opened: the first page stays light
+      case 'party': await (await import('./party.js')).partyPage(el, parts.slice(1), q); break;
       default: clear(el).append(h('h1', {}, t('not_found')));
     }
   } catch (e) {
@@ -200,6 +208,12 @@ async function start() {
   document.getElementById('lang').addEventListener('click', () => {
     setLang(lang === 'vi' ? 'en' : 'vi');
     route();
+  });
+  // the skip link's "#main" would be taken for a route by the hash router:
+  // it moves the focus itself
+  document.getElementById('skip').addEventListener('click', (ev) => {
+    ev.preventDefault();
+    main().focus();
   });
   document.getElementById('logout').addEventListener('click', async () => {
     try { await api('/api/v1/auth/logout', { method: 'POST' }); } catch (e) { /* the session may have ended already */ }

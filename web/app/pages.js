@@ -2,9 +2,9 @@
 // browser.
 import { t, kindLabel, fmtDay, fmtNum, has } from './i18n.js';
 import { api, routes } from './api.js';
-import { h, clear, barChart, table, errorBox, setTitle, field, todayIso, isIsoDay } from './ui.js';
+import { h, clear, barChart, table, errorBox, setTitle, field, todayIso, dateInput, parseDay } from './ui.js';
 import { can, go } from './main.js';
-import { opTitle } from './forms.js';
+import { opTitle, candState } from './forms.js';
 
 // Operations on a unit offered on its page (lifecycle.c, orgops.c).
 const ORG_OPS = ['candidates', 'admissions', 'rename', 'recode', 'move', 'merge', 'split', 'dissolve', 'kind'];
@@ -12,16 +12,23 @@ const ORG_OPS = ['candidates', 'admissions', 'rename', 'recode', 'move', 'merge'
 const BREAKDOWN = ['sex', 'age', 'status', 'membership_years', 'theory_level', 'expertise', 'ethnicity', 'religion'];
 const CHANGES = ['admitted', 'made_official', 'moved_in', 'moved_out', 'left', 'expelled', 'died'];
 
-// The "as of" form: a date picker that reloads the page for that day.
+// The "as of" form: a day typed as dd/mm/yyyy that reloads the page for
+// that day; a day it cannot read is explained under the box.
 export function asOfForm(base, on, extra = {}) {
-  const input = h('input', { type: 'date', name: 'on', value: on, required: true });
-  const f = h('form', { class: 'asof', role: 'search' },
+  const input = dateInput('on', on, { required: true });
+  const err = h('p', { class: 'field-error', id: 'asof-on-err', hidden: true });
+  const f = h('form', { class: 'asof', role: 'search', novalidate: true },
     field('asof-on', t('as_of'), input),
     h('button', { type: 'submit', class: 'primary' }, t('show')),
-    h('button', { type: 'button', onclick: () => go(base + qs({ ...extra, on: '' })) }, t('today')));
+    h('button', { type: 'button', onclick: () => go(base + qs({ ...extra, on: '' })) }, t('today')),
+    err);
+  input.setAttribute('aria-describedby', err.id);
   f.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    if (isIsoDay(input.value)) go(base + qs({ ...extra, on: input.value }));
+    const d = parseDay(input.value);
+    err.hidden = !!d;
+    err.textContent = d ? '' : t('bad_date');
+    if (d) { input.removeAttribute('aria-invalid'); go(base + qs({ ...extra, on: d })); } else { input.setAttribute('aria-invalid', 'true'); input.focus(); }
   });
   return f;
 }
@@ -111,11 +118,69 @@ async function lifecycleSections(id, on) {
     const sec = h('section', { 'aria-label': title[en], class: 'lifecycle', 'data-list': name },
       h('h2', {}, title[en] + (name === 'badges' ? ` — ${fmtDay(day)}` : '')));
     try {
-      sec.append(genericRows(await api(`/api/v1/orgs/${id}/${name}?on=${day}`)));
+      const r = await api(`/api/v1/orgs/${id}/${name}?on=${day}`);
+      sec.append(name === 'candidates' ? await candidatesTable(id, r.rows || []) : genericRows(r));
     } catch (e) { sec.append(errorBox(e)); }
     out.push(sec);
   }
   return out;
+}
+
+// What waits for the user in a unit, for the home page of those who write
+// (a secretary, an organiser): probationers due for recognition,
+// transfers in transit, candidates and how far they are. Only the lists
+// whose routes exist; each line links to the unit's page, where they are.
+export async function todoList(id) {
+  const doc = await routes();
+  const en = document.documentElement.lang === 'en' ? 1 : 0;
+  const ul = h('ul', { class: 'todo' });
+  for (const [name, title] of LISTS) {
+    if (name === 'badges' || name === 'temporary') continue;
+    const item = doc.paths[`/api/v1/orgs/{id}/${name}`];
+    if (!item || !item.get) continue;
+    let rows;
+    try { rows = (await api(`/api/v1/orgs/${id}/${name}`)).rows || []; } catch (e) { continue; }
+    let extra = '';
+    if (name === 'candidates') {
+      const ready = rows.filter((c) => c.state === 'decided').length;
+      const late = rows.filter((c) => c.overdue && c.overdue.length).length;
+      extra = [ready ? `${fmtNum(ready)} ${candState('decided')}` : null, late ? `${fmtNum(late)} ${en ? 'overdue' : 'quá hạn'}` : null].filter(Boolean).join(', ');
+    }
+    ul.append(h('li', {}, h('a', { href: `#/org/${id}` }, title[en]), ': ', h('strong', {}, fmtNum(rows.length)), extra ? ` (${extra})` : ''));
+  }
+  return ul.children.length ? h('div', {}, h('p', { class: 'todo-h' }, en ? 'To do' : 'Việc cần theo dõi'), ul) : null;
+}
+
+// The candidates of a unit with the way on: record the next step, or
+// admit once the decision is taken.
+async function candidatesTable(id, rows) {
+  if (!rows.length) return h('p', { class: 'muted' }, '—');
+  const doc = await routes();
+  const stepP = '/api/v1/orgs/{id}/candidates/{cid}/steps';
+  const admitP = '/api/v1/orgs/{id}/admissions';
+  const write = can('write');
+  const en = document.documentElement.lang === 'en' ? 1 : 0;
+  const cols = [
+    { label: t('full_name'), rowHeader: true, get: (c) => c.full_name },
+    { label: t('birth_date'), get: (c) => fmtDay(c.birth_date) },
+    { label: t('state'), get: (c) => candState(c.state) },
+    { label: en ? 'Overdue' : 'Quá hạn', get: (c) => (c.overdue || []).join(', ') },
+  ];
+  if (write) {
+    cols.push({
+      label: t('actions'),
+      get: (c) => {
+        const acts = [];
+        if (c.state === 'decided' && doc.paths[admitP]) {
+          acts.push(h('a', { class: 'button', href: `#/form?p=${encodeURIComponent(admitP)}&id=${id}&cid=${c.candidate_id}`, 'aria-label': `${opTitle('admit')}: ${c.full_name}` }, opTitle('admit')));
+        } else if (doc.paths[stepP]) {
+          acts.push(h('a', { class: 'button', href: `#/form?p=${encodeURIComponent(stepP)}&id=${id}&cid=${c.candidate_id}`, 'aria-label': `${en ? 'Next step' : 'Ghi bước tiếp theo'}: ${c.full_name}` }, en ? 'Next step' : 'Ghi bước tiếp theo'));
+        }
+        return h('span', {}, acts);
+      },
+    });
+  }
+  return table(null, cols, rows, { class: 'candidates' });
 }
 
 // Shows any JSON answer with a list of rows as a table; member ids link to
@@ -163,13 +228,20 @@ async function changesSection(id, on, q) {
   const from = q.get('from') || `${year}-01-01`;
   const to = q.get('to') || dayAfter(on);
   const sec = h('section', { 'aria-labelledby': 'chg-h' }, h('h2', { id: 'chg-h' }, t('changes')));
-  const fi = h('input', { type: 'date', name: 'from', value: from });
-  const ti = h('input', { type: 'date', name: 'to', value: to });
+  const fi = dateInput('from', from);
+  const ti = dateInput('to', to);
   const f = h('form', { class: 'period' }, field('chg-from', t('from'), fi), field('chg-to', t('to'), ti),
     h('button', { type: 'submit' }, t('show')));
+  const perr = h('p', { class: 'field-error', id: 'chg-err', hidden: true, role: 'alert' });
+  f.append(perr);
   f.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    go(`#/org/${id}` + qs({ on: q.get('on'), from: fi.value, to: ti.value }));
+    const a = parseDay(fi.value), b = parseDay(ti.value);
+    for (const [inp, d] of [[fi, a], [ti, b]]) if (d) inp.removeAttribute('aria-invalid'); else inp.setAttribute('aria-invalid', 'true');
+    perr.hidden = !!(a && b);
+    perr.textContent = a && b ? '' : t('bad_date');
+    if (!a || !b) { (a ? ti : fi).focus(); return; }
+    go(`#/org/${id}` + qs({ on: q.get('on'), from: a, to: b }));
   });
   sec.append(f);
   try {
@@ -253,7 +325,7 @@ export async function treePage(el, id, q) {
 function node(o, on, onParam, open) {
   const li = h('li', {});
   const label = h('a', { href: `#/org/${o.id}` + qs({ on: onParam }) }, o.name);
-  const count = h('span', { class: 'count' }, `${fmtNum(o.members)} ${t('headcount').toLowerCase()}`);
+  const count = h('span', { class: 'count' }, `${fmtNum(o.members)} ${t('members_n')}`);
   const kind = h('span', { class: 'muted' }, kindLabel(o.kind));
   const holds = o.kind === 'cell' || o.kind === 'grassroots_cell';
   if (holds && !o.children) { li.append(h('span', { class: 'leaf', 'aria-hidden': 'true' }, '•'), label, ' ', kind, ' ', count); return li; }

@@ -92,6 +92,47 @@ export function isIsoDay(s) {
   return !isNaN(d) && d.toISOString().slice(0, 10) === s;
 }
 
+// A day typed by a clerk, as ISO text, or null. The Vietnamese way comes
+// first: day/month/year with '/', '.', '-' or spaces between (1/3/2025,
+// 01.03.2025, 01032025); the ISO form 2025-03-01 is also understood. The
+// browser's own date picker is not used: its order follows the browser's
+// locale (month first on an English Windows), which misleads a clerk
+// typing 01/03/2025 for the first of March.
+export function parseDay(text) {
+  const s = String(text || '').trim();
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
+  let y, mo, d;
+  if (m) [y, mo, d] = [m[1], m[2], m[3]];
+  else if ((m = /^(\d{1,2})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{4})$/.exec(s))) [d, mo, y] = [m[1], m[2], m[3]];
+  else if ((m = /^(\d{2})(\d{2})(\d{4})$/.exec(s))) [d, mo, y] = [m[1], m[2], m[3]];
+  else return null;
+  const iso = `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`;
+  return isIsoDay(iso) ? iso : null;
+}
+
+// ISO day to the way it is written and typed: dd/mm/yyyy.
+export function dmy(iso) {
+  if (!iso) return '';
+  const [y, m, d] = iso.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+// A text box for a day, shown and typed as dd/mm/yyyy whatever the
+// browser's language; once the clerk leaves it, a day it understands is
+// rewritten in full (1/3/2025 becomes 01/03/2025) so that what is seen is
+// what will be saved. Read it with parseDay(input.value).
+export function dateInput(name, iso, attrs = {}) {
+  const input = h('input', {
+    type: 'text', name, value: iso ? dmy(iso) : '', inputmode: 'numeric',
+    autocomplete: 'off', placeholder: t('day_placeholder'), class: 'day', maxlength: 12, ...attrs,
+  });
+  input.addEventListener('blur', () => {
+    const d = parseDay(input.value);
+    if (d && dmy(d) !== input.value) input.value = dmy(d);
+  });
+  return input;
+}
+
 export function debounce(fn, ms) {
   let timer = null;
   return (...a) => { clearTimeout(timer); timer = setTimeout(() => fn(...a), ms); };
