@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """`make bench` driver: hoso vs plain SQLite vs PostgreSQL on one dataset (spec/workload.md).
 
-usage: bench.py SCALE DATASET_DIR HOSO_BIN [--engines hoso,sqlite,postgres] [--factor F]
+usage: bench.py SCALE DATASET_DIR HOSO_BIN [--engines hoso,hoso-pg,sqlite,postgres] [--factor F]
 Draws the same random parameters (fixed seed) for every engine, times L, Q1-Q6
 and W1, cross-checks the answers (a mismatch makes the operation FAILED) and
 prints one table: median and p95 per engine, hoso's speed-up, peak RSS.
+Engines: hoso (SQLite store), hoso-pg (hoso on a PostgreSQL store: Q1-Q6
+from its read model through `hoso batch`, W1 as HTTP transfers shared by 2
+`hoso serve` nodes on that store), and the plain-SQL baselines.
 Exit status 1 when any answer differs.
 """
 import sys as _sys
@@ -18,7 +21,10 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'tests', 'blackbox'))
@@ -209,6 +215,135 @@ def run_hoso(binary, ddir, store, params, ops):
     return res
 
 
+def _free_port():
+    import socket
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class _Node:
+    """One `hoso serve` node of the PostgreSQL store."""
+
+    def __init__(self, binary, store, log):
+        self.port = _free_port()
+        self.proc = subprocess.Popen([binary, '--db', store, 'serve', '--listen',
+                                      '127.0.0.1:%d' % self.port], stderr=log,
+                                     env=dict(os.environ, HOSO_NO_ACCESS_LOG='1'))
+        for _ in range(1200):
+            try:
+                self.post('', '/healthz', None, method='GET')
+                return
+            except OSError:
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.05)
+        raise RuntimeError('hoso serve did not start (see %s)' % log.name)
+
+    def post(self, token, path, body, method='POST'):
+        data = json.dumps(body).encode() if body is not None else None
+        r = urllib.request.Request('http://127.0.0.1:%d%s' % (self.port, path), data=data,
+                                   method=method)
+        if token:
+            r.add_header('Authorization', 'Bearer ' + token)
+        if data:
+            r.add_header('Content-Type', 'application/json')
+        try:
+            with urllib.request.urlopen(r, timeout=60) as f:
+                return f.status, json.loads(f.read() or b'null')
+        except urllib.error.HTTPError as e:
+            try:
+                return e.code, json.loads(e.read())
+            except ValueError:
+                return e.code, None
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+W1_NODES = 2
+W1_CLIENTS = 4   # HTTP clients, spread over the nodes
+
+
+def run_hoso_pg(binary, ddir, params, ops, workdir):
+    """hoso on a PostgreSQL store: a throw-away server (the same settings as
+    the plain PostgreSQL baseline), L and Q1-Q6 as run_hoso, then W1 as HTTP
+    transfers from W1_CLIENTS clients over W1_NODES `hoso serve` nodes, a
+    conflict (409: two nodes' SERIALIZABLE transactions) retried."""
+    sys.path.insert(0, HERE)
+    from baselines import PgServer
+    server = PgServer(os.path.join(workdir, 'hoso-pg'))
+    store = 'postgresql:///postgres?host=%s&user=postgres' % server.dir
+    nodes = []
+    log = open(os.path.join(workdir, 'hoso-pg-nodes.log'), 'w')
+    try:
+        res = run_hoso(binary, ddir, store, params, [op for op in ops if op != 'W1'])
+        if res is None or 'W1' not in ops or not params['W1']:
+            return res
+        rc, _, err = _run3([binary, '--db', store, '--quiet', 'user', 'add', 'bench',
+                            '--role', 'admin', '--password-stdin'], b'bench-password-1\n')
+        rc2, tok, err2 = _run3([binary, '--db', store, '--quiet', 'user', 'token', 'bench'], None)
+        if rc or rc2:
+            print('hoso-pg: user setup failed: %s %s' % (err, err2))
+            return res
+        tok = tok.strip()
+        nodes = [_Node(binary, store, log) for _ in range(W1_NODES)]
+        todo = list(enumerate(params['W1']))
+        lock = threading.Lock()
+        w1, retries = {}, [0]
+
+        def client(k):
+            node = nodes[k % len(nodes)]
+            while True:
+                with lock:
+                    if not todo:
+                        return
+                    i, (m, to, day) = todo.pop(0)
+                for attempt in range(10):
+                    t = time.time()
+                    st, js = node.post(tok, '/api/v1/members/%d/transfer' % m,
+                                       {'to': to, 'effective': day})
+                    ms = (time.time() - t) * 1000
+                    if st != 409:
+                        break
+                    with lock:
+                        retries[0] += 1
+                w1[i] = {'exit': 0 if st == 200 else 1, 'ms': ms,
+                         'result': js if st == 200 else None,
+                         'error': None if st == 200 else js}
+        t0 = time.time()
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(W1_CLIENTS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        res['W1'] = w1
+        res['W1_wall'] = time.time() - t0
+        res['W1_retries'] = retries[0]
+        # read back by a new process, as for the SQLite store
+        lines, keys = [], []
+        for op in ('W1C', 'W1Q'):
+            for i, a in enumerate(params[op]):
+                lines.append(json.dumps(hoso_argv(op, a)))
+                keys.append((op, i))
+        rc, out, err = _run3([binary, '--db', store, 'batch'],
+                             ('\n'.join(lines) + '\n').encode())
+        for (op, i), line in zip(keys, [l for l in out.splitlines() if l.strip()]):
+            res.setdefault(op, {})[i] = json.loads(line)
+        return res
+    finally:
+        for n in nodes:
+            n.stop()
+        log.close()
+        server.stop()
+
+
 def run_baseline(kind, ddir, pfile, workdir, python):
     out = os.path.join(workdir, kind + '.jsonl')
     cmd = [python, os.path.join(HERE, 'baselines.py'), 'run', kind, ddir, pfile, out,
@@ -258,7 +393,7 @@ def main(argv):
         sys.stderr.write(__doc__)
         return 2
     scale, ddir, binary = argv[0], os.path.abspath(argv[1]), os.path.abspath(argv[2])
-    engines = ['hoso', 'sqlite', 'postgres']
+    engines = ['hoso', 'hoso-pg', 'sqlite', 'postgres']
     factor = 1.0 if scale != 'tiny' else 0.3
     rest = argv[3:]
     while rest:
@@ -285,6 +420,14 @@ def main(argv):
         t = time.time()
         results['hoso'] = run_hoso(binary, ddir, os.path.join(workdir, 'hoso.db'), params, ops)
         print('hoso done in %.1f s' % (time.time() - t))
+    if 'hoso-pg' in engines:
+        t = time.time()
+        try:
+            results['hoso-pg'] = run_hoso_pg(binary, ddir, params, ops, workdir)
+        except (OSError, RuntimeError, subprocess.CalledProcessError) as e:
+            print('hoso-pg failed: %s' % e)
+            results['hoso-pg'] = None
+        print('hoso-pg done in %.1f s' % (time.time() - t))
     for kind in ('sqlite', 'postgres'):
         if kind in engines:
             t = time.time()
@@ -361,7 +504,7 @@ def main(argv):
     rss = ['peak RSS', '']
     for e in names:
         r = results[e]['rss']
-        if e == 'hoso':
+        if e in ('hoso', 'hoso-pg'):
             rss += ['L ' + fmt_rss(r.get('L')), 'Q ' + fmt_rss(r.get('Q'))]
         elif e == 'postgres':
             rss += ['srv ' + fmt_rss(r.get('server')), 'py ' + fmt_rss(r.get('all'))]
@@ -378,8 +521,16 @@ def main(argv):
         nrows = (results.get('sqlite') or results.get('postgres') or {}).get('rows')
         if nrows:
             print('\nL: hoso %.0f rows/s' % (nrows / results['hoso']['L']))
-    print('(ms: hoso = its batch "ms" field; baselines = wall time of the SQL from Python.'
-          ' x = baseline median / hoso median.)')
+    for e in names:
+        r = results[e]
+        if r.get('W1_wall') and r.get('W1'):
+            how = ('%d HTTP clients over %d `hoso serve` nodes, %d conflicts retried' %
+                   (W1_CLIENTS, W1_NODES, r.get('W1_retries', 0)) if e == 'hoso-pg'
+                   else 'one `hoso batch` process')
+            print('W1 throughput: %s %.0f transfers/s (%s)' % (
+                e, len(r['W1']) / r['W1_wall'], how))
+    print('(ms: hoso, hoso-pg = the batch "ms" field (hoso-pg W1: HTTP round trip);'
+          ' baselines = wall time of the SQL from Python. x = baseline median / hoso median.)')
     if failed:
         print('FAILED: answers differ for %s' % ', '.join(sorted(failed)))
         return 1

@@ -22,12 +22,19 @@ for i in $(seq 100); do
     curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
     sleep 0.2
 done
+# a browser's session (cookie), as the issue's "session token"
+COOKIE=$(curl -si -X POST -H 'Content-Type: application/json' \
+    -d '{"user":"bench","password":"bench-pass-2025"}' \
+    "http://127.0.0.1:$PORT/api/v1/auth/login" |
+    sed -n 's/^Set-Cookie: \(hoso_session=[^;]*\).*/\1/Ip' | tr -d '\r')
 NMEM=$(sqlite3 "$WORK/s.db" "select max(id) from members")
 NORG=$(sqlite3 "$WORK/s.db" "select max(id) from org_versions")
 cat > "$WORK/mix.lua" <<LUA
 -- random Q1 (count of a random org today) and Q6 (a random dossier)
 math.randomseed(42)
 local mode = os.getenv("H1_MODE") or "mix"
+local auth = {["Authorization"] = "Bearer $TOKEN"}
+if os.getenv("H1_AUTH") == "session" then auth = {["Cookie"] = "$COOKIE"} end
 request = function()
   local path
   local q1 = (mode == "q1") or (mode == "mix" and math.random() < 0.5)
@@ -36,16 +43,18 @@ request = function()
   else
     path = "/api/v1/members/" .. math.random(1, $NMEM)
   end
-  return wrk.format("GET", path, {["Authorization"] = "Bearer $TOKEN"})
+  return wrk.format("GET", path, auth)
 end
 done = function(summary, latency, requests)
-  io.write(string.format("H1 %s: %.0f requests/s, p50 %.2f ms, p99 %.2f ms, %d requests, errors: %d non-2xx/4xx-scope, %d socket\n",
-    mode, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+  io.write(string.format("H1 %s %s: %.0f requests/s, p50 %.2f ms, p99 %.2f ms, %d requests, errors: %d non-2xx/4xx-scope, %d socket\n",
+    mode, os.getenv("H1_AUTH") or "token", summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
     latency:percentile(99) / 1000, summary.requests, summary.errors.status,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end
 LUA
-for mode in q1 q6 mix; do
-    H1_MODE=$mode wrk -t2 -c64 -d"${SECS}s" --latency -s "$WORK/mix.lua" "http://127.0.0.1:$PORT" | grep '^H1'
+for mode in q1 q6 mix q1s q6s; do
+    auth=token
+    case $mode in *s) auth=session; mode=${mode%s} ;; esac
+    H1_AUTH=$auth H1_MODE=$mode wrk -t2 -c64 -d"${SECS}s" --latency -s "$WORK/mix.lua" "http://127.0.0.1:$PORT" | grep '^H1'
 done
 echo "server peak RSS: $(grep VmHWM /proc/$SRV/status | awk '{print $2/1024 " MB"}')"

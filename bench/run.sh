@@ -1,7 +1,9 @@
 #!/bin/sh
-# make bench SCALE=tiny|seed|national: hoso vs plain SQLite vs PostgreSQL (spec/workload.md).
+# make bench SCALE=tiny|seed|national: hoso (SQLite and PostgreSQL stores) vs plain SQLite vs
+# PostgreSQL (spec/workload.md).
 # Generates bench/data/SCALE with ./hoso generate (reused when present), then
-# bench/bench.py times L, Q1-Q6, W1 on every engine and cross-checks the answers.
+# bench/bench.py times L, Q1-Q6, W1 on every engine and cross-checks the answers;
+# bench/party.py then times the party-work roll-ups on the same store.
 set -e
 SCALE=${1:-seed}
 cd "$(dirname "$0")/.."
@@ -20,9 +22,22 @@ if ! $PY -c 'import psycopg2' 2>/dev/null && [ -x /usr/bin/python3 ] &&
 	/usr/bin/python3 -c 'import psycopg2' 2>/dev/null; then
 	PY=/usr/bin/python3
 fi
-ENGINES=hoso,sqlite,postgres
+# hoso-pg: hoso on a PostgreSQL store (Q1-Q6 from its read model, W1 over
+# HTTP through 2 `hoso serve` nodes), beside hoso on SQLite and the baselines.
+ENGINES=hoso,hoso-pg,sqlite,postgres
 $PY -c 'import psycopg2' 2>/dev/null || {
 	echo "psycopg2 missing (apt-get install python3-psycopg2): PostgreSQL baseline skipped"
+	ENGINES=hoso,hoso-pg,sqlite
+}
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || {
+	echo "PostgreSQL missing (apt-get install postgresql): hoso-pg and the PostgreSQL baseline skipped"
 	ENGINES=hoso,sqlite
 }
-exec $PY bench/bench.py "$SCALE" "$DATA" "$HOSO" --engines "$ENGINES"
+rc=0
+$PY bench/bench.py "$SCALE" "$DATA" "$HOSO" --engines "$ENGINES" || rc=$?
+# Party work on the same store (bench/party.py): roll-ups of a year of
+# meetings, rankings and directive reports against plain SQL; BENCH_FACTOR
+# below 1 fills that share of the cells.
+echo
+SCALE=$SCALE $PY bench/party.py "$HOSO" "bench/data/party-$SCALE" || rc=$?
+exit $rc

@@ -77,6 +77,8 @@ run_suite api-asan python3 tests/blackbox/api.py build/asan/hoso
 # prints "N passed, N failed" last and exits non-zero on failure.
 run_suite orgops python3 tests/blackbox/orgops.py build/dev/hoso
 run_suite lifecycle python3 tests/blackbox/lifecycle.py build/asan/hoso
+run_suite readmission python3 tests/blackbox/readmission.py build/asan/hoso
+run_suite import-periods python3 tests/blackbox/import_periods.py build/asan/hoso
 run_suite web-e2e sh tests/e2e/run.sh build/dev/hoso
 run_suite party python3 tests/blackbox/party.py build/dev/hoso
 run_suite postgres sh tests/pg/run.sh build/dev/hoso

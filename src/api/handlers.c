@@ -93,6 +93,7 @@ static int h_logout(struct http_request *req)
 
 	if (req->sid[0] && auth_session_end(req->reg->db, req->sid, &err))
 		return http_error_from(req, &err);
+	req->session_ended = 1; /* the server forgets it at once */
 	snprintf(req->set_cookie, sizeof(req->set_cookie),
 		 "hoso_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
 		 req->https ? "; Secure" : "");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "model/party.h"
 #include "core/banned.h"
 
 static int sql_count(struct db *db, const char *sql, int64_t *out,
@@ -46,10 +47,18 @@ int cmd_check(int argc, char **argv)
 		 " row_number() OVER (PARTITION BY member_id ORDER BY valid_from DESC)"
 		 " AS rn FROM placements) p ON p.member_id = m.id AND p.rn = 1"
 		 " WHERE p.org_id <> m.org_id"},
+		/* a placement lies within the current period (the members
+		 * row) or within an earlier one of a readmitted member */
 		{"nơi sinh hoạt ngoài thời gian là đảng viên", "placement outside membership",
 		 "SELECT count(*) FROM placements p JOIN members m ON m.id = p.member_id"
-		 " WHERE p.valid_from < m.admitted_on OR (m.ended_on IS NOT NULL AND"
-		 " (p.valid_to IS NULL OR p.valid_to > m.ended_on))"},
+		 " WHERE (p.valid_from < m.admitted_on OR (m.ended_on IS NOT NULL AND"
+		 " (p.valid_to IS NULL OR p.valid_to > m.ended_on)))"
+		 " AND NOT EXISTS (SELECT 1 FROM lc_periods e WHERE"
+		 " e.member_id = p.member_id AND e.admitted_on <= p.valid_from"
+		 " AND p.valid_to IS NOT NULL AND p.valid_to <= e.ended_on)"},
+		{"giai đoạn sinh hoạt đảng chồng nhau", "overlapping membership periods",
+		 "SELECT count(*) FROM lc_periods e JOIN members m ON m.id = e.member_id"
+		 " WHERE e.ended_on > m.admitted_on OR e.ended_on <= e.admitted_on"},
 		{"thẻ đảng trùng", "duplicate party cards",
 		 "SELECT count(*) FROM (SELECT card_no FROM members WHERE card_no IS NOT NULL"
 		 " GROUP BY card_no HAVING count(*) > 1)"},
@@ -62,14 +71,27 @@ int cmd_check(int argc, char **argv)
 			bad += n;
 		}
 	}
+	/* party work summaries against a recomputation from their rows */
+	for (size_t i = 0; party_sum_checks[i][0]; i++) {
+		if (sql_count(r->db, party_sum_checks[i][2], &n, &err))
+			goto fail;
+		if (n) {
+			printf("%s: %lld\n", TR(party_sum_checks[i][0], party_sum_checks[i][1]),
+			       (long long)n);
+			bad += n;
+		}
+	}
 	/* read model vs SQL: every cell's headcount on 31 December of each
 	 * year since 2010 and today */
 	st = db_prepare(r->db,
 			"SELECT p.org_id, count(*) FROM placements p JOIN members m"
 			" ON m.id = p.member_id WHERE p.valid_from <= ?1"
 			" AND (p.valid_to IS NULL OR p.valid_to > ?1)"
-			" AND m.admitted_on <= ?1"
-			" AND (m.ended_on IS NULL OR m.ended_on > ?1)"
+			" AND ((m.admitted_on <= ?1"
+			" AND (m.ended_on IS NULL OR m.ended_on > ?1))"
+			" OR EXISTS (SELECT 1 FROM lc_periods e"
+			" WHERE e.member_id = m.id AND e.admitted_on <= ?1"
+			" AND e.ended_on > ?1))"
 			" GROUP BY p.org_id",
 			&err);
 	if (!st)

@@ -248,7 +248,9 @@ static int restore_check_file(struct db *db, struct hoso_error *err)
  * store is saved to STORE.before-restore; the copy goes through SQLite's
  * backup API into the store itself, in one transaction that readers and
  * the WAL see as any other write (a crash leaves the old store or the new
- * one, never a mix); then the store is checked like `hoso check`. Stop
+ * one, never a mix); then the store is checked like `hoso check`. A
+ * PostgreSQL store takes a pg_dump archive (db_pg_restore), the current
+ * store dumped to DATABASE.before-restore beside the backup. Stop
  * `hoso serve` first: a running server keeps its read model of before. */
 static int cmd_restore(int argc, char **argv)
 {
@@ -268,13 +270,39 @@ static int cmd_restore(int argc, char **argv)
 	if (!file)
 		return cli_usage("%s", TR("cách dùng: hoso restore TỆP",
 					  "usage: hoso restore FILE"));
-	if (db_uri_is_postgres(path) || db_uri_is_postgres(file)) {
+	if (db_uri_is_postgres(file)) {
 		hoso_err(&err, HOSO_EUSAGE, "%s",
-			 TR("restore chỉ dùng cho kho SQLite (PostgreSQL: "
-			    "pg_restore)",
-			    "restore is for SQLite stores (PostgreSQL: "
-			    "pg_restore)"));
+			 TR("bản sao lưu là một tệp (hoso backup)",
+			    "the backup is a file (hoso backup)"));
 		return cli_fail(&err);
+	}
+	if (db_uri_is_postgres(path)) {
+		/* a pg_dump archive; the current store is dumped beside it
+		 * as DATABASE.before-restore */
+		const char *name = path, *slash;
+		size_t dl, nl;
+		/* the database: the URI's path, before its ?options */
+		for (const char *q = path; *q && *q != '?'; q++)
+			if (*q == '/')
+				name = q + 1;
+		nl = strcspn(name, "?");
+		if (!nl) {
+			name = "hoso";
+			nl = 4;
+		}
+		slash = strrchr(file, '/');
+		dl = slash ? (size_t)(slash - file + 1) : 0;
+		snprintf(saved, sizeof(saved), "%.*s%.*s.before-restore",
+			 (int)dl, file, (int)nl, name);
+		if (db_pg_restore(path, file, saved, &err))
+			return cli_fail(&err);
+		/* not the URI: it may hold a password */
+		if (!cli.quiet)
+			fprintf(stderr,
+				TR("Đã lưu kho hiện tại vào %s; đã khôi phục từ %s; đang kiểm tra...\n",
+				   "Saved the current store to %s; restored from %s; checking...\n"),
+				saved, file);
+		return cmd_check(1, (char *[]){"check", NULL});
 	}
 	if (!strcmp(file, path)) {
 		hoso_err(&err, HOSO_EUSAGE, "%s",

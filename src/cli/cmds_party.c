@@ -189,7 +189,7 @@ const struct cli_command cli_commands_party[] = {
 	{"cadre", cmd_group, "cadre add|end|count --org ORG ...",
 	 "cán bộ chuyên trách của cơ quan tham mưu cấp ủy",
 	 "full-time cadres of each committee's apparatus"},
-	{"party-demo", cmd_party_demo, "party-demo [--year Y] [--seed N]",
+	{"party-demo", cmd_party_demo, "party-demo [--year Y] [--seed N] [--permille P]",
 	 "sinh dữ liệu mẫu công tác đảng (họp, xếp loại, đại hội, nghị quyết, cán bộ) cho kho hiện có",
 	 "fill demo party work (meetings, rankings, a conference, directives, cadres) into an existing store"},
 };

@@ -69,8 +69,14 @@ int64_t db_changes(struct db *db);
  * ready to be renamed into place. */
 int db_finish_fresh(struct db *db, struct hoso_error *err);
 
-/* Online copy of the whole store into a new file (backup). */
+/* Online copy of the whole store into a new file (backup): an SQLite
+ * file, or a pg_dump archive (custom format) of a PostgreSQL store. */
 int db_backup_to(struct db *db, const char *path, struct hoso_error *err);
+/* Replaces the PostgreSQL store at uri with a pg_dump archive (hoso
+ * backup), in one transaction, after checking the archive and, when saved
+ * is not NULL, dumping the current store there (pg_restore, pg_dump). */
+int db_pg_restore(const char *uri, const char *file, const char *saved,
+		  struct hoso_error *err);
 
 /* The backend: "sqlite" or "postgres". */
 const char *db_backend_name(struct db *db);

@@ -4,11 +4,15 @@
  * for FROM subqueries); rows are streamed (single-row mode) so that a big
  * read does not sit in memory; bulk loads use COPY behind db_step; write
  * transactions are SERIALIZABLE and announce their commit with NOTIFY. */
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -32,6 +36,7 @@ struct pg_buf {
 struct pg_db {
 	struct db base;
 	PGconn *c;
+	char *uri; /* for pg_dump (hoso backup) */
 	unsigned flags;
 	int in_tx, write_tx;
 	struct pg_stmt *active; /* streaming its rows, owns the connection */
@@ -505,6 +510,7 @@ struct db *db_pg_open(const char *uri, unsigned flags, struct hoso_error *err)
 	struct pg_db *db = xcalloc(1, sizeof(*db));
 	db->base.ops = &pg_ops;
 	db->flags = flags;
+	db->uri = xstrdup(uri);
 	db->c = PQconnectdb(uri);
 	if (!db->c || PQstatus(db->c) != CONNECTION_OK) {
 		hoso_err(err, HOSO_EIO, "%s: %s",
@@ -523,6 +529,7 @@ struct db *db_pg_open(const char *uri, unsigned flags, struct hoso_error *err)
 	return &db->base;
 fail:
 	PQfinish(db->c);
+	free(db->uri);
 	free(db);
 	return NULL;
 }
@@ -581,8 +588,9 @@ static void study_insert(struct pg_db *db, struct pg_stmt *st, const char *sql)
 			    (q == cols || !is_word(q[-1])) && !is_word(q[cl]))
 				st->explicit_id = 1;
 	}
-	if (strcasestr(sql, "RETURNING") || strcasestr(sql, "SELECT") ||
-	    strcasestr(sql, "ON CONFLICT"))
+	/* INSERT ... SELECT gets RETURNING too: its caller reads the new id
+	 * as SQLite's last_insert_rowid (the last row's) */
+	if (strcasestr(sql, "RETURNING") || strcasestr(sql, "ON CONFLICT"))
 		return;
 	if (st->ident >= 0)
 		st->returning = 1;
@@ -955,6 +963,7 @@ static void pg_close(struct db *d)
 	}
 	free(db->copy_sql);
 	free(db->copy.buf);
+	free(db->uri);
 	free(db);
 }
 
@@ -979,12 +988,96 @@ static int64_t pg_changes(struct db *d)
 	return PG(d)->changes;
 }
 
+/* Runs a PostgreSQL client program (argv[0] on the PATH, no shell), its
+ * standard output thrown away when quiet; 0 when it exits 0. Its own
+ * messages go to our standard error. */
+static int run_tool(const char *const argv[], int quiet,
+		    struct hoso_error *err)
+{
+	pid_t pid;
+	int st;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return hoso_err(err, HOSO_EIO, "%s: %s", argv[0],
+				strerror(errno));
+	if (pid == 0) {
+		if (quiet) {
+			int fd = open("/dev/null", O_WRONLY);
+			if (fd >= 0)
+				dup2(fd, 1);
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return hoso_err(err, HOSO_EIO, "%s: %s", argv[0],
+					strerror(errno));
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		return hoso_err(err, HOSO_EIO,
+				TR("không chạy được %s (cài gói postgresql-client)",
+				   "cannot run %s (install postgresql-client)"),
+				argv[0]);
+	return hoso_err(err, HOSO_EIO,
+			TR("%s thất bại (mã %d); không có gì thay đổi",
+			   "%s failed (status %d); nothing changed"),
+			argv[0], WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+
+/* pg_dump of the database at uri into path (custom format, one
+ * snapshot: a consistent prefix of the operations even while nodes
+ * write). Written beside and renamed, so path is whole or absent. */
+static int dump_to(const char *uri, const char *path, struct hoso_error *err)
+{
+	char part[4200];
+	int rc;
+
+	if ((size_t)snprintf(part, sizeof(part), "%s.part", path) >=
+	    sizeof(part))
+		return hoso_err(err, HOSO_EUSAGE, "%s",
+				TR("đường dẫn quá dài", "path too long"));
+	const char *const argv[] = {"pg_dump", "--format=custom",
+				    "--no-owner", "--no-privileges",
+				    "--file", part, "--dbname", uri, NULL};
+	rc = run_tool(argv, 0, err);
+	if (!rc && rename(part, path))
+		rc = hoso_err(err, HOSO_EIO, "%s: %s", path, strerror(errno));
+	if (rc)
+		remove(part);
+	return rc;
+}
+
 static int pg_backup_to(struct db *d, const char *path,
 			struct hoso_error *err)
 {
-	return hoso_err(err, HOSO_EUSAGE, "%s",
-			TR("kho PostgreSQL: hãy sao lưu bằng pg_dump hoặc pg_basebackup (xem docs/operations.md)",
-			   "PostgreSQL store: back it up with pg_dump or pg_basebackup (see docs/operations.md)"));
+	return dump_to(PG(d)->uri, path, err);
+}
+
+int db_pg_restore(const char *uri, const char *file, const char *saved,
+		  struct hoso_error *err)
+{
+	const char *const list[] = {"pg_restore", "--list", file, NULL};
+	/* one transaction: a damaged archive or a crash leaves the old store */
+	const char *const restore[] = {"pg_restore", "--clean", "--if-exists",
+				       "--single-transaction",
+				       "--exit-on-error", "--no-owner",
+				       "--no-privileges", "--dbname", uri,
+				       file, NULL};
+
+	if (run_tool(list, 1, err)) {
+		hoso_err(err, HOSO_EREJECT, "%s: %s",
+			 TR("tệp sao lưu hỏng hoặc không phải của pg_dump",
+			    "the backup is damaged or not made by pg_dump"),
+			 file);
+		return -1;
+	}
+	if (saved && dump_to(uri, saved, err))
+		return -1;
+	return run_tool(restore, 0, err);
 }
 
 static int pg_finish_fresh(struct db *d, struct hoso_error *err)

@@ -302,7 +302,20 @@ const char *const db_steps_member[] = {
 	" ('2026-04-27', 'Nghỉ bù Giỗ Tổ Hùng Vương'),"
 	" ('2026-04-30', 'Ngày Giải phóng miền Nam'),"
 	" ('2026-05-01', 'Ngày Quốc tế Lao động'),"
-	" ('2026-09-02', 'Quốc khánh');"
+	" ('2026-09-02', 'Quốc khánh');",
+	/* 2: membership periods. A readmitted member's members row holds the
+	 * current period (admitted_on = the readmission ceremony); each
+	 * earlier, closed period is a row here, so that the questions see
+	 * the member official, out of the Party or on probation again on the
+	 * days each period says. seq: the readmission that closed it. */
+	"CREATE TABLE lc_periods ("
+	" member_id INTEGER NOT NULL,"
+	" admitted_on TEXT NOT NULL,"
+	" official_on TEXT,"
+	" ended_on TEXT NOT NULL,"
+	" status TEXT NOT NULL," /* how it ended: left, expelled */
+	" seq INTEGER NOT NULL,"
+	" PRIMARY KEY (member_id, admitted_on));",
 };
 const size_t db_n_steps_member =
 	sizeof(db_steps_member) / sizeof(db_steps_member[0]);

@@ -148,6 +148,43 @@ const char *const db_steps_party[] = {
 	" valid_to TEXT,"
 	" seq INTEGER NOT NULL);"
 	"CREATE INDEX party_cadres_org ON party_cadres(org_id);",
+	/* 2: summaries kept with the rows (model/party_sum.c), filled from
+	 * the rows already there. party_absence_months: the months of a year
+	 * a member was absent without reason (bit m-1 of months, and their
+	 * number, indexed for "3 months or more"); party_rank_counts: the
+	 * excellent and good members of each grassroots organisation and
+	 * year, for the 20% cap. */
+	"CREATE TABLE party_absence_months ("
+	" member_id INTEGER NOT NULL,"
+	" year INTEGER NOT NULL,"
+	" months INTEGER NOT NULL,"
+	" n_months INTEGER NOT NULL,"
+	" PRIMARY KEY (member_id, year));"
+	"CREATE INDEX party_absence_months_year"
+	" ON party_absence_months(year, n_months);"
+	"INSERT INTO party_absence_months(member_id, year, months, n_months)"
+	" SELECT member_id, CAST(substr(held_on, 1, 4) AS INTEGER),"
+	" sum(DISTINCT CASE substr(held_on, 6, 2) WHEN '01' THEN 1"
+	" WHEN '02' THEN 2 WHEN '03' THEN 4 WHEN '04' THEN 8"
+	" WHEN '05' THEN 16 WHEN '06' THEN 32 WHEN '07' THEN 64"
+	" WHEN '08' THEN 128 WHEN '09' THEN 256 WHEN '10' THEN 512"
+	" WHEN '11' THEN 1024 ELSE 2048 END),"
+	" count(DISTINCT substr(held_on, 6, 2))"
+	" FROM party_attendance WHERE status = 'absent'"
+	" GROUP BY member_id, CAST(substr(held_on, 1, 4) AS INTEGER);"
+	"CREATE TABLE party_rank_counts ("
+	" year INTEGER NOT NULL,"
+	" grassroots_id INTEGER NOT NULL,"
+	" excellent INTEGER NOT NULL,"
+	" good INTEGER NOT NULL,"
+	" PRIMARY KEY (year, grassroots_id));"
+	"INSERT INTO party_rank_counts(year, grassroots_id, excellent, good)"
+	" SELECT year, grassroots_id,"
+	" sum(CASE WHEN level = 'excellent' THEN 1 ELSE 0 END),"
+	" sum(CASE WHEN level = 'good' THEN 1 ELSE 0 END)"
+	" FROM party_rankings WHERE subject = 'member'"
+	" AND grassroots_id > 0 AND level IN ('excellent', 'good')"
+	" GROUP BY year, grassroots_id;",
 };
 const size_t db_n_steps_party =
 	sizeof(db_steps_party) / sizeof(db_steps_party[0]);

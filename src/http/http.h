@@ -107,6 +107,7 @@ struct http_request {
 	const char *csp;           /* Content-Security-Policy, or NULL */
 	const char *audit_target;
 	const char *audit_detail;
+	int session_ended; /* set by logout: drop the session from caches */
 };
 
 /* ---- helpers for handlers ---- */

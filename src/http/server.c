@@ -25,14 +25,17 @@ struct http_server {
 	 * threads. Two workers on two cores gain little from finer locks
 	 * while argon2id logins dominate. */
 	pthread_mutex_t lock;
-	/* API tokens recently checked: a script's every request would
-	 * otherwise cost two SQL look-ups. Entries live HTTP_AUTH_CACHE_TTL
-	 * seconds, so a disabled user or revoked token stops working within
-	 * that time. Guarded by lock. */
+	/* API tokens and browser sessions recently checked: every request
+	 * would otherwise cost two or three SQL look-ups. Entries live
+	 * HTTP_AUTH_CACHE_TTL seconds, so a disabled user or revoked token
+	 * stops working within that time; a logout drops its entry at once.
+	 * Guarded by lock. */
 	struct token_cache_entry {
+		char kind; /* 't' API token, 's' session id */
 		char token[96];
 		double expires;
 		struct auth_user user;
+		char csrf[AUTH_TOKEN_HEX];
 	} token_cache[HTTP_AUTH_CACHE_SLOTS];
 	/* Audited reads wait, suspended, for their audit entry to commit:
 	 * the batcher thread writes every entry queued meanwhile in one
@@ -600,49 +603,87 @@ static int check_body(struct http_request *req)
 	return check_required(req, req->route->body, 1);
 }
 
+/* The cache slot of a token or session id, or NULL when it is too long to
+ * be one (it is then checked in the store and refused there). */
+static struct token_cache_entry *auth_slot(struct http_server *srv,
+					   const char *tok)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t n = strlen(tok);
+
+	if (n >= sizeof(srv->token_cache[0].token))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)tok[i]) * 1099511628211ull;
+	return &srv->token_cache[h % HTTP_AUTH_CACHE_SLOTS];
+}
+
+static int auth_cached(const struct token_cache_entry *ce, char kind,
+		       const char *tok, double now)
+{
+	return ce && ce->kind == kind && ce->expires > now &&
+	       !strcmp(ce->token, tok);
+}
+
+static void auth_remember(struct token_cache_entry *ce, char kind,
+			  const char *tok, const struct http_request *req,
+			  double until)
+{
+	if (!ce)
+		return;
+	ce->kind = kind;
+	snprintf(ce->token, sizeof(ce->token), "%s", tok);
+	ce->user = req->user;
+	snprintf(ce->csrf, sizeof(ce->csrf), "%s", req->csrf);
+	ce->expires = until;
+}
+
 static int authenticate(struct http_server *srv, struct http_request *req)
 {
 	const char *authz = http_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
+	struct token_cache_entry *ce = NULL;
 	struct hoso_error err;
+	double now = now_seconds(), until = 0;
 	int64_t uid = 0;
+	char kind;
+	const char *tok;
 	int rc;
 
 	if (authz && !strncasecmp(authz, "Bearer ", 7)) {
-		const char *tok = authz + 7;
-		size_t tlen = strlen(tok);
-		struct token_cache_entry *ce = NULL;
-		double now = now_seconds();
+		kind = 't';
+		tok = authz + 7;
 		req->via_token = 1;
-		if (tlen < sizeof(ce->token)) {
-			uint64_t h = 1469598103934665603ull;
-			for (size_t i = 0; i < tlen; i++)
-				h = (h ^ (unsigned char)tok[i]) * 1099511628211ull;
-			ce = &srv->token_cache[h % HTTP_AUTH_CACHE_SLOTS];
-			if (ce->expires > now && !strcmp(ce->token, tok)) {
-				req->user = ce->user;
-				req->authenticated = 1;
-				return 0;
-			}
-		}
-		rc = auth_token_check(req->reg->db, tok, &uid, &err);
-		if (rc == 1 && ce &&
-		    !auth_user_load_id(req->reg->db, uid, &req->user, &err) &&
-		    !req->user.disabled) {
-			memcpy(ce->token, tok, tlen + 1);
-			ce->user = req->user;
-			ce->expires = now + HTTP_AUTH_CACHE_TTL;
+		ce = auth_slot(srv, tok);
+		if (auth_cached(ce, kind, tok, now)) {
+			req->user = ce->user;
 			req->authenticated = 1;
 			return 0;
 		}
+		rc = auth_token_check(req->reg->db, tok, &uid, &err);
+		until = now + HTTP_AUTH_CACHE_TTL;
 	} else {
-		const char *sid = MHD_lookup_connection_value(
-			req->conn, MHD_COOKIE_KIND, "hoso_session");
-		if (!sid)
+		kind = 's';
+		tok = MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND,
+						  "hoso_session");
+		if (!tok)
 			return 0;
-		rc = auth_session_check(req->reg->db, sid, (int64_t)time(NULL),
+		ce = auth_slot(srv, tok);
+		if (auth_cached(ce, kind, tok, now)) {
+			req->user = ce->user;
+			memcpy(req->csrf, ce->csrf, sizeof(req->csrf));
+			snprintf(req->sid, sizeof(req->sid), "%s", tok);
+			req->authenticated = 1;
+			return 0;
+		}
+		rc = auth_session_check(req->reg->db, tok, (int64_t)time(NULL),
 					srv->session_ttl, &uid, req->csrf, &err);
 		if (rc == 1)
-			snprintf(req->sid, sizeof(req->sid), "%s", sid);
+			snprintf(req->sid, sizeof(req->sid), "%s", tok);
+		/* A checked session lives at least ttl - 60 s more (it is
+		 * touched once a minute): cache it only when that leaves the
+		 * whole cache time, so it never outlives its idle limit. */
+		if (srv->session_ttl > 60 + (int64_t)HTTP_AUTH_CACHE_TTL)
+			until = now + HTTP_AUTH_CACHE_TTL;
 	}
 	if (rc < 0) {
 		http_error_from(req, &err);
@@ -654,7 +695,18 @@ static int authenticate(struct http_server *srv, struct http_request *req)
 	    req->user.disabled)
 		return 0;
 	req->authenticated = 1;
+	if (until > now)
+		auth_remember(ce, kind, tok, req, until);
 	return 0;
+}
+
+/* After a logout: the session must not live on in the cache. */
+static void auth_forget(struct http_server *srv, const char *sid)
+{
+	struct token_cache_entry *ce = auth_slot(srv, sid);
+
+	if (ce && ce->kind == 's' && !strcmp(ce->token, sid))
+		memset(ce, 0, sizeof(*ce));
 }
 
 /* Resolves an org given as an id or a code; 0 when unknown. */
@@ -854,6 +906,8 @@ static void dispatch(struct http_server *srv, struct conn_state *cs)
 	if (r->perm != PERM_PUBLIC && check_scope(req))
 		goto out;
 	r->handler(req);
+	if (req->session_ended && req->sid[0])
+		auth_forget(srv, req->sid);
 	/* reads are audited when they disclosed something; writes also when
 	 * the registry refused them */
 	if (r->audit && (req->status < 400 || (r->writes && req->status == 422))) {

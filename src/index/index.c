@@ -88,12 +88,20 @@ struct index_builder {
 	size_t n_pl, alloc_pl;
 };
 
+/* Read models built by this process (index_org_generation). */
+static uint64_t index_builds;
+
 struct index_builder *index_builder_new(size_t members_hint,
 					size_t placements_hint)
 {
 	struct index_builder *b = xcalloc(1, sizeof(*b));
 	build_phase(NULL);
 	b->ix = xcalloc(1, sizeof(*b->ix));
+	/* each read model starts its generations apart from every other one
+	 * of the process, so a cache keyed by (address, generation) cannot
+	 * take a new model at a freed one's address for the old one */
+	b->ix->org_gen = (uint64_t)__atomic_add_fetch(&index_builds, 1,
+						      __ATOMIC_RELAXED) << 32;
 	ix_idmap_init(&b->ix->org_map, 0);
 	ix_idmap_init(&b->ix->member_map, 0);
 	if (members_hint) {
@@ -125,6 +133,16 @@ void index_builder_member(struct index_builder *b, const struct index_member *m)
 {
 	if (m->id > 0)
 		ix_member_store(b->ix, m);
+}
+
+void index_builder_period(struct index_builder *b,
+			  const struct index_period *p)
+{
+	struct index *ix = b->ix;
+	if (p->member_id <= 0 || p->admitted >= p->ended)
+		return;
+	ALLOC_GROW(ix->periods, ix->n_periods + 1, ix->alloc_periods);
+	ix->periods[ix->n_periods++] = *p;
 }
 
 void index_builder_placement(struct index_builder *b,
@@ -224,6 +242,7 @@ struct index *index_builder_finish(struct index_builder *b)
 			      ix->members[s].n_places, sizeof(*ix->places),
 			      cmp_place_from);
 	free(b);
+	ix_periods_sort(ix); /* records and events look periods up */
 	build_phase("places");
 
 	/* Q5 buckets and Q4 entries in a second thread; records, the tree's
@@ -290,6 +309,7 @@ void index_free(struct index *ix)
 	free(ix->rseg);
 	free(ix->moved);
 	free(ix->prec_block);
+	free(ix->periods);
 	ix_names_free(ix);
 	ix_words_free(ix);
 	free(ix);
@@ -311,10 +331,13 @@ size_t index_memory(const struct index *ix)
 			b += strlen(o->versions[i].name) + 1 +
 			     (o->versions[i].code ? strlen(o->versions[i].code) + 1 : 0);
 		b += o->alloc_links * sizeof(*o->links);
+		/* records in the block are counted with the block */
 		b += o->alloc_recs * sizeof(*o->recs) +
-		     o->alloc_precs * sizeof(*o->precs) + 2 * MALLOC_OVERHEAD;
+		     (o->precs_shared ? 0 : o->alloc_precs * sizeof(*o->precs)) +
+		     2 * MALLOC_OVERHEAD;
 		b += o->step.alloc * (sizeof(int32_t) + sizeof(*o->step.val));
 	}
+	b += ix->n_prec_block * sizeof(*ix->prec_block);
 	b += ix->alloc_members * sizeof(*ix->members);
 	b += ix->alloc_places * sizeof(*ix->places);
 	b += ix->cards.bytes;
@@ -337,6 +360,7 @@ size_t index_memory(const struct index *ix)
 			   sizeof(*ix->node_off) + sizeof(*ix->rseg)) +
 	     (ix->n_pre ? ix->node_off[ix->n_pre] : 0) * sizeof(*ix->nodes) +
 	     ix->n_moved * sizeof(*ix->moved);
+	b += ix->alloc_periods * sizeof(*ix->periods);
 	b += ix->n_codes * sizeof(*ix->codes) +
 	     ix->n_roots * 4;
 	return b;
@@ -760,11 +784,17 @@ static void ever_above(const struct index *ix, int32_t slot, uint8_t *seen,
 			ever_above(ix, o->vparent[i], seen, list, n, alloc);
 }
 
+uint64_t index_org_generation(const struct index *ix)
+{
+	return ix->org_gen;
+}
+
 void index_put_org(struct index *ix, int32_t id,
 		   const struct index_org_version *versions, size_t n)
 {
 	if (id <= 0)
 		return;
+	ix->org_gen++;
 	int32_t slot = ix_org_slot_make(ix, id);
 	int32_t *list = NULL;
 	size_t nl = 0, alloc = 0;

@@ -45,6 +45,17 @@ struct index_placement {
 	int32_t from, to; /* [from, to) */
 };
 
+/* An earlier, closed membership period of a readmitted member: the
+ * member's own fields describe the current period, these the ones before
+ * it. A placement belongs to the period holding on its first day. */
+struct index_period {
+	int32_t member_id;
+	int32_t admitted;
+	int32_t official; /* DAY_MAX when never official in that period */
+	int32_t ended;
+	uint8_t status;   /* how it ended: enum member_status */
+};
+
 struct index_input {
 	const struct index_org_version *orgs;
 	size_t n_orgs;
@@ -71,6 +82,9 @@ void index_builder_member(struct index_builder *b,
 			  const struct index_member *m);
 void index_builder_placement(struct index_builder *b,
 			     const struct index_placement *p);
+/* An earlier period of a member (any order, before finish). */
+void index_builder_period(struct index_builder *b,
+			  const struct index_period *p);
 struct index *index_builder_finish(struct index_builder *b);
 void index_free(struct index *ix);
 /* Bytes the read model holds (for reports and the README). */
@@ -154,11 +168,24 @@ int32_t index_member_place(const struct index *ix, int32_t member_id,
 			   int32_t day);
 
 /* ---- updates after a committed operation ---- */
-/* Replaces (or adds) one member and all of its placements. */
+/* Replaces (or adds) one member and all of its placements; the member's
+ * earlier periods stay as they were. */
 void index_put_member(struct index *ix, const struct index_member *m,
 		      const struct index_placement *pl, size_t n_pl);
+/* The same, also replacing the member's earlier periods with pe (n_pe = 0:
+ * none, the member was never readmitted). */
+void index_put_member_periods(struct index *ix, const struct index_member *m,
+			      const struct index_placement *pl, size_t n_pl,
+			      const struct index_period *pe, size_t n_pe);
+/* The earlier periods of member id in time order; returns how many. */
+size_t index_member_periods(const struct index *ix, int32_t id,
+			    const struct index_period **out);
 /* Replaces (or adds) all versions of one organisation. */
 void index_put_org(struct index *ix, int32_t id,
 		   const struct index_org_version *versions, size_t n);
+/* A number that changes whenever index_put_org changed the tree, and
+ * differs between the read models of a process: a cache of the tree on
+ * some day stays valid while it is the same. */
+uint64_t index_org_generation(const struct index *ix);
 
 #endif

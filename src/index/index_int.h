@@ -147,6 +147,7 @@ struct ix_arena {
 	char **chunks;
 	size_t n_chunks, alloc_chunks;
 	size_t bytes;
+	size_t lost; /* bytes of strings no longer used (see cards_compact) */
 };
 
 struct ix_code {
@@ -199,6 +200,7 @@ struct index {
 	struct ix_idmap member_map;
 	struct ix_place *places; /* every member's places, by member */
 	size_t n_places, alloc_places;
+	size_t places_garbage; /* places no member uses any more */
 	struct ix_arena cards;
 
 	struct ix_name *names;
@@ -221,6 +223,8 @@ struct index {
 	struct ix_tnode *nodes;  /* versions by position */
 	struct ix_rseg *rseg;    /* position -> records */
 	struct ix_prec *prec_block; /* the build's packed records, by position */
+	size_t n_prec_block;     /* its size in records */
+	size_t prec_block_lost;  /* records of it left by orgs now outside */
 	struct ix_tnode *moved;  /* versions outside their parent's range */
 	size_t n_moved;
 	size_t n_pre;            /* orgs ordered (the rest came later) */
@@ -228,11 +232,20 @@ struct index {
 	struct ix_day *days; /* by day */
 	size_t n_days, alloc_days;
 
+	/* Earlier periods of readmitted members (few), by member id then
+	 * admission: see period.c. */
+	struct index_period *periods;
+	size_t n_periods, alloc_periods;
+
 	struct ix_word *words;
 	size_t n_words, alloc_words;
 	int32_t *sorted; /* word ids in byte order */
 	int32_t *whash; /* open addressing over word ids, -1 empty */
 	size_t whash_cap;
+
+	/* Bumped by every index_put_org, so that callers caching a tree
+	 * of some day (model/party_tree.c) notice the tree changed. */
+	uint64_t org_gen;
 };
 
 /* ---- idmap ---- */
@@ -321,6 +334,23 @@ static inline const struct ix_place *ix_places(const struct index *ix,
 }
 char *ix_arena_dup(struct ix_arena *a, const char *s, size_t n);
 void ix_arena_free(struct ix_arena *a);
+
+/* ---- membership periods (period.c) ---- */
+/* The membership span a place starting on day `from` belongs to: the
+ * earlier period holding that day, else the member's current one. */
+struct ix_span {
+	int32_t admitted, official, ended;
+	uint8_t status;
+};
+void ix_span_of(const struct index *ix, const struct index_member *m,
+		int32_t from, struct ix_span *out);
+/* The earlier periods of member id (NULL, 0 when none). */
+const struct index_period *ix_periods_of(const struct index *ix, int32_t id,
+					 size_t *n);
+void ix_periods_sort(struct index *ix);
+/* Replaces the earlier periods of member id. */
+void ix_periods_set(struct index *ix, int32_t id,
+		    const struct index_period *pe, size_t n);
 
 /* ---- names and search (search.c) ---- */
 /* The name slot of the exact string s (made, with its words, key and

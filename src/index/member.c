@@ -122,6 +122,10 @@ struct mev {
 
 /* Calls fn for every Q5 event of member slot s (events without a place on
  * their day are counted nowhere, so they are not made). */
+static void span_events(const struct index *ix, int32_t s,
+			const struct ix_span *m,
+			void (*fn)(void *, const struct mev *), void *arg);
+
 static void member_events_each(const struct index *ix, int32_t s,
 			       void (*fn)(void *, const struct mev *),
 			       void *arg)
@@ -129,6 +133,41 @@ static void member_events_each(const struct index *ix, int32_t s,
 	const struct ix_member *mb = &ix->members[s];
 	const struct index_member *m = &mb->m;
 	const struct ix_place *pl = ix_places(ix, mb);
+	struct ix_span cur = {m->admitted, m->official, m->ended, m->status};
+	size_t n_pe;
+	const struct index_period *pe = ix_periods_of(ix, m->id, &n_pe);
+	struct mev e;
+	for (size_t i = 0; i < n_pe; i++) {
+		struct ix_span sp = {pe[i].admitted, pe[i].official,
+				     pe[i].ended, pe[i].status};
+		span_events(ix, s, &sp, fn, arg);
+	}
+	span_events(ix, s, &cur, fn, arg);
+	memset(&e, 0, sizeof(e));
+	for (uint32_t i = 1; i < mb->n_places; i++) {
+		/* a readmission is an admission, not a move: a move joins
+		 * two places of the same period */
+		if (n_pe) {
+			struct ix_span a, b;
+			ix_span_of(ix, m, pl[i - 1].from, &a);
+			ix_span_of(ix, m, pl[i].from, &b);
+			if (a.admitted != b.admitted)
+				continue;
+		}
+		e.day = pl[i].from;
+		e.type = EV_MOVE;
+		e.mv = (struct ix_move){s, pl[i].org, pl[i - 1].org,
+					pl[i - 1].to - 1};
+		fn(arg, &e);
+	}
+}
+
+/* The admission, recognition and ending of one membership period. */
+static void span_events(const struct index *ix, int32_t s,
+			const struct ix_span *m,
+			void (*fn)(void *, const struct mev *), void *arg)
+{
+	const struct ix_member *mb = &ix->members[s];
 	struct mev e;
 	int32_t org;
 	memset(&e, 0, sizeof(e));
@@ -156,13 +195,6 @@ static void member_events_each(const struct index *ix, int32_t s,
 		e.day = m->ended;
 		e.type = type;
 		e.ev = (struct ix_event){s | (int32_t)((uint32_t)type << 28), org};
-		fn(arg, &e);
-	}
-	for (uint32_t i = 1; i < mb->n_places; i++) {
-		e.day = pl[i].from;
-		e.type = EV_MOVE;
-		e.mv = (struct ix_move){s, pl[i].org, pl[i - 1].org,
-					pl[i - 1].to - 1};
 		fn(arg, &e);
 	}
 }
@@ -225,18 +257,46 @@ static void root_event(const struct index *ix, struct ix_day *d,
 			   -1, sign);
 }
 
+/* A day's event arrays start at one entry and double: most days made by
+ * updates hold a few events, and ALLOC_GROW's first 16 would be most of
+ * their size. */
+#define GROW_SMALL(arr, n, alloc)                                            \
+	do {                                                                 \
+		if ((size_t)(n) > (alloc)) {                                 \
+			size_t na_ = (alloc) ? 2 * (alloc) : 1;              \
+			if (na_ < (size_t)(n))                               \
+				na_ = (size_t)(n);                           \
+			(arr) = xrealloc((arr), na_ * sizeof(*(arr)));       \
+			(alloc) = na_;                                       \
+		}                                                            \
+	} while (0)
+
 static void event_add(void *arg, const struct mev *e)
 {
 	struct index *ix = arg;
 	struct ix_day *d = day_get(ix, e->day, 1);
 	root_event(ix, d, e, 1);
 	if (e->type == EV_MOVE) {
-		ALLOC_GROW(d->mv, d->n_mv + 1, d->alloc_mv);
+		GROW_SMALL(d->mv, d->n_mv + 1, d->alloc_mv);
 		d->mv[d->n_mv++] = e->mv;
 	} else {
-		ALLOC_GROW(d->ev, d->n_ev + 1, d->alloc_ev);
+		GROW_SMALL(d->ev, d->n_ev + 1, d->alloc_ev);
 		d->ev[d->n_ev++] = e->ev;
 	}
+}
+
+/* A bucket left without events goes, as a fresh build would not make it
+ * (updates on ever new days would otherwise leave a trail of them). */
+static void day_drop_if_empty(struct index *ix, struct ix_day *d)
+{
+	if (d->n_ev || d->n_mv)
+		return;
+	size_t i = (size_t)(d - ix->days);
+	free(d->ev);
+	free(d->mv);
+	memmove(ix->days + i, ix->days + i + 1,
+		(ix->n_days - i - 1) * sizeof(*ix->days));
+	ix->n_days--;
 }
 
 static void event_remove(void *arg, const struct mev *e)
@@ -250,6 +310,7 @@ static void event_remove(void *arg, const struct mev *e)
 			if (!memcmp(&d->mv[i], &e->mv, sizeof(e->mv))) {
 				d->mv[i] = d->mv[--d->n_mv];
 				root_event(ix, d, e, -1);
+				day_drop_if_empty(ix, d);
 				return;
 			}
 	} else {
@@ -258,6 +319,7 @@ static void event_remove(void *arg, const struct mev *e)
 			    d->ev[i].org == e->ev.org) {
 				d->ev[i] = d->ev[--d->n_ev];
 				root_event(ix, d, e, -1);
+				day_drop_if_empty(ix, d);
 				return;
 			}
 	}
@@ -409,13 +471,16 @@ void ix_days_roots(struct index *ix, int32_t from)
 
 /* ---- packed placements ---- */
 
-/* The record of place p: the place clipped to the membership. */
-static struct ix_rec rec_of(const struct index_member *m, uint8_t attr,
+/* The record of place p: the place clipped to its membership period. */
+static struct ix_rec rec_of(const struct index *ix,
+			    const struct index_member *m, uint8_t attr,
 			    const struct ix_place *p)
 {
-	int32_t a = p->from > m->admitted ? p->from : m->admitted;
-	int32_t z = p->to < m->ended ? p->to : m->ended;
-	return (struct ix_rec){a, z, m->birth, m->admitted, m->official, attr};
+	struct ix_span sp;
+	ix_span_of(ix, m, p->from, &sp);
+	int32_t a = p->from > sp.admitted ? p->from : sp.admitted;
+	int32_t z = p->to < sp.ended ? p->to : sp.ended;
+	return (struct ix_rec){a, z, m->birth, sp.admitted, sp.official, attr};
 }
 
 /* A day in [1, 0xFFFE] of the packed scale, or open (DAY_MAX) when
@@ -450,7 +515,7 @@ static void recs_apply(struct index *ix, int32_t s, int add)
 	const struct ix_place *pl = ix_places(ix, mb);
 	uint8_t attr = ix_attr_code(m);
 	for (uint32_t i = 0; i < mb->n_places; i++) {
-		struct ix_rec r = rec_of(m, attr, &pl[i]);
+		struct ix_rec r = rec_of(ix, m, attr, &pl[i]);
 		struct ix_prec pr;
 		if (r.from >= r.to)
 			continue;
@@ -464,6 +529,7 @@ static void recs_apply(struct index *ix, int32_t s, int add)
 				if (o->n_precs)
 					memcpy(np, o->precs,
 					       o->n_precs * sizeof(*np));
+				ix->prec_block_lost += o->alloc_precs;
 				o->precs = np;
 				o->alloc_precs = 2 * o->alloc_precs + 4;
 				o->precs_shared = 0;
@@ -504,6 +570,51 @@ static void recs_apply(struct index *ix, int32_t s, int add)
 	}
 }
 
+/* Room for n packed records of one org in the block: a little slack, so
+ * that a few arrivals do not move the org out of it. */
+static size_t prec_room(size_t n)
+{
+	return n ? n + n / 16 + 1 : 0;
+}
+
+static void prec_move_in(struct index *ix, int32_t slot, size_t *off)
+{
+	struct ix_org *o = &ix->orgs[slot];
+	struct ix_prec *p = ix->prec_block + *off;
+	if (o->n_precs)
+		memcpy(p, o->precs, o->n_precs * sizeof(*p));
+	if (!o->precs_shared)
+		free(o->precs);
+	o->precs = p;
+	o->alloc_precs = prec_room(o->n_precs);
+	o->precs_shared = 1;
+	*off += o->alloc_precs;
+}
+
+/* Lays every org's packed records out again in one block, in preorder,
+ * once the orgs that outgrew their room have left a quarter of the old
+ * block unused: the block stays close to the live records (O(records) per
+ * quarter of the block moved out: amortised O(1) per record moved) and
+ * breakdowns read them in memory order again. */
+static void precs_repack(struct index *ix)
+{
+	size_t total = 0, off = 0;
+	for (size_t s = 0; s < ix->n_orgs; s++)
+		total += prec_room(ix->orgs[s].n_precs);
+	struct ix_prec *old = ix->prec_block;
+	ix->prec_block = xmalloc((total ? total : 1) * sizeof(*ix->prec_block));
+	for (size_t p = 0; p < ix->n_pre; p++)
+		prec_move_in(ix, ix->pre_org[p], &off);
+	for (size_t s = 0; s < ix->n_orgs; s++)
+		if (ix->orgs[s].pre >= ix->n_pre)
+			prec_move_in(ix, (int32_t)s, &off);
+	free(old);
+	ix->n_prec_block = total;
+	ix->prec_block_lost = 0;
+	for (size_t s = 0; s < ix->n_orgs; s++)
+		ix_rseg_sync(ix, (int32_t)s);
+}
+
 void ix_recs_build(struct index *ix)
 {
 	/* Count by org, lay the packed records out in one block in preorder
@@ -517,7 +628,7 @@ void ix_recs_build(struct index *ix)
 		const struct ix_place *pl = ix_places(ix, mb);
 		uint8_t attr = ix_attr_code(&mb->m);
 		for (uint32_t i = 0; i < mb->n_places; i++) {
-			struct ix_rec r = rec_of(&mb->m, attr, &pl[i]);
+			struct ix_rec r = rec_of(ix, &mb->m, attr, &pl[i]);
 			struct ix_prec pr;
 			if (r.from >= r.to)
 				continue;
@@ -529,27 +640,30 @@ void ix_recs_build(struct index *ix)
 	}
 	size_t total = 0;
 	for (size_t s = 0; s < ix->n_orgs; s++)
-		total += np[s];
+		total += prec_room(np[s]);
 	free(ix->prec_block);
 	ix->prec_block = xmalloc((total ? total : 1) * sizeof(*ix->prec_block));
+	ix->n_prec_block = total;
+	ix->prec_block_lost = 0;
 	struct ix_prec **fp = xmalloc(n * sizeof(*fp));
 	struct ix_rec **fw = xcalloc(n, sizeof(*fw));
 	size_t off = 0;
 	for (size_t p = 0; p < ix->n_pre; p++) {
 		int32_t s = ix->pre_org[p];
 		fp[s] = ix->prec_block + off;
-		off += np[s];
+		off += prec_room(np[s]);
 	}
 	for (size_t s = 0; s < ix->n_orgs; s++) {
 		struct ix_org *o = &ix->orgs[s];
 		if (o->pre >= ix->n_pre) { /* not ordered: cannot happen */
 			fp[s] = ix->prec_block + off;
-			off += np[s];
+			off += prec_room(np[s]);
 		}
 		if (!o->precs_shared)
 			free(o->precs);
 		o->precs = fp[s];
-		o->n_precs = o->alloc_precs = np[s];
+		o->n_precs = np[s];
+		o->alloc_precs = prec_room(np[s]);
 		o->precs_shared = 1;
 		if (nw[s]) {
 			o->recs = xrealloc(o->recs, (o->n_recs + nw[s]) *
@@ -564,7 +678,7 @@ void ix_recs_build(struct index *ix)
 		const struct ix_place *pl = ix_places(ix, mb);
 		uint8_t attr = ix_attr_code(&mb->m);
 		for (uint32_t i = 0; i < mb->n_places; i++) {
-			struct ix_rec r = rec_of(&mb->m, attr, &pl[i]);
+			struct ix_rec r = rec_of(ix, &mb->m, attr, &pl[i]);
 			struct ix_prec pr;
 			if (r.from >= r.to)
 				continue;
@@ -590,6 +704,55 @@ static int cmp_place(const void *a, const void *b)
 	return (x->from > y->from) - (x->from < y->from);
 }
 
+/* Room for n more places at the end of the pool. Places left behind by
+ * members that moved out of their room (or shrank in it) are garbage: when
+ * the pool must grow while a quarter of it is garbage, it is rewritten
+ * packed instead, so it stays within a small factor of the live places at
+ * an amortised O(1) copies per place written. */
+static void places_reserve(struct index *ix, size_t n)
+{
+	if (ix->n_places + n <= ix->alloc_places)
+		return;
+	if (ix->places_garbage * 4 > ix->n_places) {
+		size_t live = ix->n_places - ix->places_garbage;
+		size_t cap = live + live / 8 + n + 64, off = 0;
+		struct ix_place *np = xmalloc(cap * sizeof(*np));
+		for (size_t s = 0; s < ix->n_members; s++) {
+			struct ix_member *mb = &ix->members[s];
+			if (mb->n_places)
+				memcpy(np + off, ix->places + mb->place_off,
+				       mb->n_places * sizeof(*np));
+			mb->place_off = (uint32_t)off;
+			off += mb->n_places;
+		}
+		free(ix->places);
+		ix->places = np;
+		ix->n_places = off;
+		ix->alloc_places = cap;
+		ix->places_garbage = 0;
+		return;
+	}
+	/* a quarter more, not double: the pool is the largest array */
+	size_t cap = ix->alloc_places + ix->alloc_places / 4 + n + 64;
+	ix->places = xrealloc(ix->places, cap * sizeof(*ix->places));
+	ix->alloc_places = cap;
+}
+
+/* Copies the card numbers still in use into a new arena, once half of the
+ * old one holds numbers replaced since (cards change rarely). */
+static void cards_compact(struct index *ix)
+{
+	struct ix_arena a;
+	memset(&a, 0, sizeof(a));
+	for (size_t s = 0; s < ix->n_members; s++) {
+		const char *c = ix->members[s].m.card_no;
+		if (c)
+			ix->members[s].m.card_no = ix_arena_dup(&a, c, strlen(c));
+	}
+	ix_arena_free(&ix->cards);
+	ix->cards = a;
+}
+
 int32_t ix_member_store(struct index *ix, const struct index_member *m)
 {
 	int32_t s = ix_member_slot(ix, m->id);
@@ -610,10 +773,14 @@ int32_t ix_member_store(struct index *ix, const struct index_member *m)
 			card = ix_arena_dup(&ix->cards, m->card_no,
 					    strlen(m->card_no));
 	}
+	if (mb->m.card_no && card != mb->m.card_no)
+		ix->cards.lost += strlen(mb->m.card_no) + 1;
 	mb->m = *m;
 	mb->m.full_name = ix->names[nm].text;
 	mb->m.card_no = card;
 	mb->name = nm;
+	if (ix->cards.lost > ix->cards.bytes / 2)
+		cards_compact(ix);
 	return s;
 }
 
@@ -632,10 +799,14 @@ void ix_member_set(struct index *ix, const struct index_member *m,
 	for (size_t i = 0; i < n_pl; i++)
 		n += pl[i].member_id == m->id && pl[i].from < pl[i].to;
 	uint32_t off = ix->members[s].place_off;
-	if (n > ix->members[s].n_places) { /* the old room is left unused */
-		ALLOC_GROW(ix->places, ix->n_places + n, ix->alloc_places);
+	if (n > ix->members[s].n_places) { /* the old room becomes garbage */
+		ix->places_garbage += ix->members[s].n_places;
+		ix->members[s].n_places = 0;
+		places_reserve(ix, n);
 		off = (uint32_t)ix->n_places;
 		ix->n_places += n;
+	} else { /* the tail of the old room is never used again */
+		ix->places_garbage += ix->members[s].n_places - n;
 	}
 	size_t k = 0;
 	for (size_t i = 0; i < n_pl; i++) {
@@ -650,6 +821,8 @@ void ix_member_set(struct index *ix, const struct index_member *m,
 	ix->members[s].n_places = (uint32_t)k;
 
 	recs_apply(ix, s, 1);
+	if (ix->prec_block_lost * 4 > ix->n_prec_block)
+		precs_repack(ix);
 	member_events_each(ix, s, event_add, ix);
 	ix_nrecs_put(ix, s, 1);
 }

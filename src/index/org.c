@@ -292,6 +292,21 @@ static size_t step_split(struct ix_step *s, int32_t day)
 	return i;
 }
 
+/* Drops breakpoint i when it repeats the value before it (0 before the
+ * first): the function keeps the form a fresh computation gives it, so
+ * updates that cancel out (a record removed and put back, a move between
+ * two orgs under a common ancestor) leave nothing behind. */
+static void step_merge(struct ix_step *s, size_t i)
+{
+	static const int32_t zero[3] = {0, 0, 0};
+	if (i >= s->n || memcmp(i ? s->val[i - 1] : zero, s->val[i],
+				sizeof(s->val[i])))
+		return;
+	memmove(s->days + i, s->days + i + 1, (s->n - i - 1) * sizeof(*s->days));
+	memmove(s->val + i, s->val + i + 1, (s->n - i - 1) * sizeof(*s->val));
+	s->n--;
+}
+
 struct ev3 {
 	int32_t day;
 	int32_t d[3];
@@ -460,8 +475,11 @@ void ix_step_add(struct index *ix, int32_t slot, int32_t from, int32_t to,
 	if (o->step_state == STEP_DONE) {
 		size_t i = step_split(&o->step, from);
 		size_t end = to == DAY_MAX ? o->step.n : step_split(&o->step, to);
-		for (; i < end; i++)
-			o->step.val[i][k] += delta;
+		for (size_t j = i; j < end; j++)
+			o->step.val[j][k] += delta;
+		/* the later one first: it does not move the earlier */
+		step_merge(&o->step, end);
+		step_merge(&o->step, i);
 	}
 	for (uint32_t i = 0; i < o->n_versions; i++) {
 		if (o->vparent[i] < 0)

@@ -231,9 +231,10 @@ static size_t member_nrecs(const struct index *ix, int32_t s,
 	const struct ix_place *pl = ix_places(ix, mb);
 	size_t k = 0;
 	for (uint32_t i = 0; i < mb->n_places; i++) {
-		int32_t a = pl[i].from > mb->m.admitted ? pl[i].from
-							: mb->m.admitted;
-		int32_t z = pl[i].to < mb->m.ended ? pl[i].to : mb->m.ended;
+		struct ix_span sp; /* the place's membership period */
+		ix_span_of(ix, &mb->m, pl[i].from, &sp);
+		int32_t a = pl[i].from > sp.admitted ? pl[i].from : sp.admitted;
+		int32_t z = pl[i].to < sp.ended ? pl[i].to : sp.ended;
 		if (a < z)
 			out[k++] = (struct ix_nrec){s, pl[i].org, a, z};
 	}
@@ -344,10 +345,11 @@ void ix_nrecs_build(struct index *ix)
 		const struct ix_member *mb = &ix->members[s];
 		const struct ix_place *pl = ix_places(ix, mb);
 		for (uint32_t i = 0; i < mb->n_places; i++) {
-			int32_t a = pl[i].from > mb->m.admitted ? pl[i].from
-								: mb->m.admitted;
-			int32_t z = pl[i].to < mb->m.ended ? pl[i].to
-							   : mb->m.ended;
+			struct ix_span sp;
+			ix_span_of(ix, &mb->m, pl[i].from, &sp);
+			int32_t a = pl[i].from > sp.admitted ? pl[i].from
+							     : sp.admitted;
+			int32_t z = pl[i].to < sp.ended ? pl[i].to : sp.ended;
 			ix->names[mb->name].alloc_ent += a < z;
 		}
 	}

@@ -80,7 +80,7 @@ int export_dataset(struct db *db, const char *dir, struct hoso_error *err)
 	if (stat(dir, &sb) != 0 && mkdir(dir, 0755) != 0)
 		return hoso_err(err, HOSO_EIO, "%s: %s", dir,
 				TR("không tạo được thư mục", "cannot create folder"));
-	/* One read transaction: the three files are one consistent snapshot. */
+	/* One read transaction: the files are one consistent snapshot. */
 	if (db_begin(db, 0, err))
 		return -1;
 	if (export_query(db, dir, "orgs.csv",
@@ -100,10 +100,37 @@ int export_dataset(struct db *db, const char *dir, struct hoso_error *err)
 			 " ended_on, org_id FROM members ORDER BY id",
 			 16, err))
 		goto out;
+	/* A readmitted member has one row in members.csv, the current period,
+	 * as interchange.md allows one period per member; the placements of
+	 * earlier periods would lie outside it, so they go with those periods
+	 * to two extra files (periods.csv, period_placements.csv) that a
+	 * reader of version 1 ignores and hoso's import reads back
+	 * (docs/interchange-extensions.md). */
 	if (export_query(db, dir, "placements.csv",
 			 "member_id,org_id,valid_from,valid_to",
-			 "SELECT member_id, org_id, valid_from, valid_to"
-			 " FROM placements ORDER BY member_id, valid_from",
+			 "SELECT p.member_id, p.org_id, p.valid_from, p.valid_to"
+			 " FROM placements p WHERE NOT EXISTS (SELECT 1 FROM"
+			 " lc_periods e WHERE e.member_id = p.member_id"
+			 " AND e.admitted_on <= p.valid_from"
+			 " AND p.valid_from < e.ended_on)"
+			 " ORDER BY p.member_id, p.valid_from",
+			 4, err))
+		goto out;
+	if (export_query(db, dir, "periods.csv",
+			 "member_id,admitted_on,official_on,status,ended_on",
+			 "SELECT member_id, admitted_on, official_on, status,"
+			 " ended_on FROM lc_periods ORDER BY member_id,"
+			 " admitted_on",
+			 5, err))
+		goto out;
+	if (export_query(db, dir, "period_placements.csv",
+			 "member_id,org_id,valid_from,valid_to",
+			 "SELECT p.member_id, p.org_id, p.valid_from, p.valid_to"
+			 " FROM placements p WHERE EXISTS (SELECT 1 FROM"
+			 " lc_periods e WHERE e.member_id = p.member_id"
+			 " AND e.admitted_on <= p.valid_from"
+			 " AND p.valid_from < e.ended_on)"
+			 " ORDER BY p.member_id, p.valid_from",
 			 4, err))
 		goto out;
 	rc = 0;

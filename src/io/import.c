@@ -1,6 +1,7 @@
-/* import: reads a dataset (spec/interchange.md), checks every rule, and
- * writes all of it in one transaction, or nothing. Every bad row is
- * reported, one line each, in file and line order. */
+/* import: reads a dataset (spec/interchange.md, and the earlier membership
+ * periods of docs/interchange-extensions.md), checks every rule, and writes
+ * all of it in one transaction, or nothing. Every bad row is reported, one
+ * line each, in file and line order. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -15,9 +16,11 @@
 #include "text/text.h"
 #include "core/banned.h"
 
-enum imp_file { F_ORGS = 0, F_MEMBERS = 1, F_PLACEMENTS = 2 };
+enum imp_file { F_ORGS = 0, F_MEMBERS = 1, F_PLACEMENTS = 2, F_PERIODS = 3,
+		F_PERIOD_PLACEMENTS = 4 };
 static const char *const file_names[] = {"orgs.csv", "members.csv",
-					 "placements.csv"};
+					 "placements.csv", "periods.csv",
+					 "period_placements.csv"};
 
 struct imp_error {
 	uint8_t file;
@@ -43,19 +46,41 @@ struct imp_org {
 	uint8_t holds;     /* some version may hold members */
 };
 
+/* One per member of the country: kept small (28 bytes). */
 struct imp_member {
-	int32_t id, admitted, official, ended, org_id;
+	int32_t id, admitted, ended, org_id, birth;
 	uint32_t line;
 	uint8_t status;
-	uint8_t bad;
-	uint8_t has_pl; /* rows in placements.csv */
+	uint8_t bad : 1;
+	uint8_t row_ok : 1;      /* the members.csv row itself is good: its
+				  * dates can check the other files */
+	uint8_t has_pl : 1;      /* rows in placements.csv */
+	uint8_t period_lost : 1; /* a periods.csv row of this member was bad */
 };
 
+/* An earlier, closed membership period (periods.csv) of a readmitted
+ * member; the members.csv row is the current one. */
+struct imp_period {
+	int32_t member; /* index into members (after sort) */
+	int32_t member_id, admitted, official, ended;
+	uint32_t line;
+	uint8_t status;
+	uint8_t has_pl; /* rows in period_placements.csv */
+};
+
+/* One per placement of the country: kept small (24 bytes); its member's
+ * id is im->mem[member].id. */
 struct imp_placement {
 	int32_t member; /* index into members (after sort), -1 bad */
-	int32_t member_id, org_id, from, to;
+	int32_t org_id, from, to;
 	uint32_t line;
+	/* 0: the current period (placements.csv, or synthesized); else the
+	 * index + 1 of an earlier period (period_placements.csv) */
+	uint32_t period;
 };
+_Static_assert(sizeof(struct imp_member) == 28 &&
+		       sizeof(struct imp_placement) == 24,
+	       "the importer holds one per member and placement of the country");
 
 struct importer {
 	struct db *db;
@@ -76,6 +101,9 @@ struct importer {
 	struct imp_placement *pl;
 	size_t n_pl, alloc_pl;
 
+	struct imp_period *per; /* sorted by member, then admitted_on */
+	size_t n_per, alloc_per;
+
 	/* card numbers: open addressing over an arena of strings */
 	char *card_arena;
 	size_t card_len, card_alloc;
@@ -89,6 +117,10 @@ struct importer {
 	/* A row whose id could not be read may be the one others refer to:
 	 * then "not found" errors of references are not reported. */
 	int lost_org_id, lost_member_id;
+	/* A periods.csv row whose member could not be read or found (a typo
+	 * in member_id), or a bad header: a placement of
+	 * period_placements.csv may belong to the period it meant. */
+	int lost_period;
 
 	int any_bad;
 	struct db_stmt *ins_org, *ins_mem, *ins_pl;
@@ -860,10 +892,10 @@ static int read_members(struct importer *im, const char *path,
 		const char *why = NULL, *bad = NULL;
 		char *name = NULL, *religion = NULL, *edu = NULL;
 		struct csv_field f;
-		int32_t birth = 0;
+		int32_t birth = 0, official;
 		int sex = -1, eth = -1, home = -1, exp = 0, th = 0, st = -1;
 		m.line = (uint32_t)r.rec_line;
-		m.official = m.ended = DAY_MAX;
+		official = m.ended = DAY_MAX;
 		const char *inv_date = TR("ngày không hợp lệ (YYYY-MM-DD)",
 					  "invalid date (YYYY-MM-DD)");
 		if (parse_id(col(&r, &c, M_ID), &m.id)) {
@@ -927,7 +959,7 @@ static int read_members(struct importer *im, const char *path,
 			bad = "admitted_on";
 			why = inv_date;
 		} else if (parse_opt_day(col(&r, &c, M_OFFICIAL), DAY_MAX,
-					 &m.official)) {
+					 &official)) {
 			bad = "official_on";
 			why = inv_date;
 		} else if ((f = col(&r, &c, M_STATUS),
@@ -947,16 +979,16 @@ static int read_members(struct importer *im, const char *path,
 			bad = "admitted_on";
 			why = TR("chưa đủ 18 tuổi vào ngày kết nạp",
 				 "under 18 full years old on the admission day");
-		} else if (m.official != DAY_MAX &&
-			   m.official < day_add_years(m.admitted, 1)) {
+		} else if (official != DAY_MAX &&
+			   official < day_add_years(m.admitted, 1)) {
 			bad = "official_on";
 			why = TR("phải sau ngày kết nạp ít nhất một năm (12 tháng dự bị)",
 				 "must be at least one full year after admitted_on (12 months of probation)");
-		} else if (st == ST_OFFICIAL && m.official == DAY_MAX) {
+		} else if (st == ST_OFFICIAL && official == DAY_MAX) {
 			bad = "official_on";
 			why = TR("đảng viên chính thức phải có ngày chính thức",
 				 "an official member needs official_on");
-		} else if (st == ST_PROBATIONARY && m.official != DAY_MAX) {
+		} else if (st == ST_PROBATIONARY && official != DAY_MAX) {
 			bad = "official_on";
 			why = TR("đảng viên dự bị không có ngày chính thức",
 				 "a probationary member has no official_on");
@@ -970,8 +1002,8 @@ static int read_members(struct importer *im, const char *path,
 		} else if (m.ended != DAY_MAX && m.ended <= m.admitted) {
 			bad = "ended_on";
 			why = TR("phải sau ngày kết nạp", "must be after admitted_on");
-		} else if (m.ended != DAY_MAX && m.official != DAY_MAX &&
-			   m.official >= m.ended) {
+		} else if (m.ended != DAY_MAX && official != DAY_MAX &&
+			   official >= m.ended) {
 			bad = "ended_on";
 			why = TR("phải sau ngày chính thức", "must be after official_on");
 		} else if ((f = col(&r, &c, M_CARD)).len &&
@@ -994,6 +1026,8 @@ static int read_members(struct importer *im, const char *path,
 			}
 		}
 		m.status = (uint8_t)(st < 0 ? 0 : st);
+		m.birth = birth;
+		m.row_ok = !bad;
 		if (bad) {
 			add_error(im, F_MEMBERS, r.rec_line, bad, "%s", why);
 			m.bad = 1;
@@ -1085,8 +1119,29 @@ enum { P_MEMBER, P_ORG, P_FROM, P_TO, P_N };
 static const char *const placement_cols[] = {"member_id", "org_id",
 					     "valid_from", "valid_to"};
 
+/* The earlier period of member index mi that holds day d (index + 1), or
+ * 0 when none does. */
+static uint32_t find_period(const struct importer *im, int32_t mi, int32_t d)
+{
+	size_t lo = 0, hi = im->n_per;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (im->per[mid].member < mi)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < im->n_per && im->per[lo].member == mi; lo++)
+		if (im->per[lo].admitted <= d && d < im->per[lo].ended)
+			return (uint32_t)lo + 1;
+	return 0;
+}
+
+/* placements.csv, or period_placements.csv (file F_PERIOD_PLACEMENTS):
+ * the same columns; a row of the latter belongs to the earlier period of
+ * its member that holds its valid_from. */
 static int read_placements(struct importer *im, const char *path,
-			   struct hoso_error *err)
+			   enum imp_file file, struct hoso_error *err)
 {
 	struct csv_reader r;
 	struct columns c;
@@ -1094,8 +1149,7 @@ static int read_placements(struct importer *im, const char *path,
 	int rc;
 	if (csv_open(&r, path, err))
 		return -1;
-	if (read_header(im, &r, F_PLACEMENTS, placement_cols, P_N, opt, &c,
-			err)) {
+	if (read_header(im, &r, file, placement_cols, P_N, opt, &c, err)) {
 		csv_close(&r);
 		return -1;
 	}
@@ -1105,8 +1159,7 @@ static int read_placements(struct importer *im, const char *path,
 			return -1;
 		}
 		if (rc == CSV_EBAD) {
-			add_error(im, F_PLACEMENTS, r.rec_line, "-", "%s",
-				  err->msg);
+			add_error(im, file, r.rec_line, "-", "%s", err->msg);
 			continue;
 		}
 		if (is_blank_record(&r))
@@ -1115,12 +1168,13 @@ static int read_placements(struct importer *im, const char *path,
 		const char *bad = NULL, *why = NULL;
 		struct csv_field f;
 		struct imp_org *o = NULL;
+		int32_t member_id;
 		p.line = (uint32_t)r.rec_line;
 		p.member = -1;
-		if (parse_id(col(&r, &c, P_MEMBER), &p.member_id)) {
+		if (parse_id(col(&r, &c, P_MEMBER), &member_id)) {
 			bad = "member_id";
 			why = TR("phải là số nguyên dương", "must be a positive integer");
-		} else if ((p.member = find_member(im, p.member_id)) < 0 &&
+		} else if ((p.member = find_member(im, member_id)) < 0 &&
 			   im->lost_member_id) {
 			continue; /* may belong to the unreadable member row */
 		} else if (p.member < 0) {
@@ -1152,21 +1206,213 @@ static int read_placements(struct importer *im, const char *path,
 		} else if (p.to <= p.from) {
 			bad = "valid_to";
 			why = TR("phải sau valid_from", "must be after valid_from");
+		} else if (file == F_PERIOD_PLACEMENTS &&
+			   !(p.period = find_period(im, p.member, p.from))) {
+			struct imp_member *m = &im->mem[p.member];
+			if (m->period_lost || im->lost_period) {
+				/* its period is a bad row, reported there */
+				m->bad = 1;
+				continue;
+			}
+			bad = "valid_from";
+			why = TR("không thuộc giai đoạn sinh hoạt trước nào của đảng viên trong periods.csv",
+				 "not within any earlier period of the member in periods.csv");
 		}
-		if (p.member >= 0)
+		if (p.member >= 0 && file == F_PLACEMENTS)
 			im->mem[p.member].has_pl = 1;
 		if (bad) {
-			add_error(im, F_PLACEMENTS, r.rec_line, bad, "%s", why);
+			add_error(im, file, r.rec_line, bad, "%s", why);
 			/* its member's history is incomplete: skip its checks */
 			if (p.member >= 0)
 				im->mem[p.member].bad = 1;
 			continue;
 		}
+		if (p.period)
+			im->per[p.period - 1].has_pl = 1;
 		ALLOC_GROW(im->pl, im->n_pl + 1, im->alloc_pl);
 		im->pl[im->n_pl++] = p;
 	}
 	csv_close(&r);
 	return 0;
+}
+
+/* ---- periods.csv: earlier membership periods (an extension) ---- */
+
+enum { E_MEMBER, E_ADMITTED, E_OFFICIAL, E_STATUS, E_ENDED, E_N };
+static const char *const period_cols[] = {"member_id", "admitted_on",
+					  "official_on", "status", "ended_on"};
+
+static int read_periods(struct importer *im, const char *path,
+			struct hoso_error *err)
+{
+	struct csv_reader r;
+	struct columns c;
+	static const char *const opt[] = {"official_on", NULL};
+	const char *inv_date = TR("ngày không hợp lệ (YYYY-MM-DD)",
+				  "invalid date (YYYY-MM-DD)");
+	uint64_t bad_before = im->bad_rows;
+	int rc;
+	if (csv_open(&r, path, err))
+		return -1;
+	if (read_header(im, &r, F_PERIODS, period_cols, E_N, opt, &c, err)) {
+		csv_close(&r);
+		return -1;
+	}
+	if (im->bad_rows != bad_before) {
+		/* a required column is missing: every row would say so */
+		im->lost_period = 1;
+		csv_close(&r);
+		return 0;
+	}
+	while ((rc = csv_next(&r, err)) != CSV_END) {
+		if (rc == CSV_EIO) {
+			csv_close(&r);
+			return -1;
+		}
+		if (rc == CSV_EBAD) {
+			add_error(im, F_PERIODS, r.rec_line, "-", "%s", err->msg);
+			im->lost_period = 1;
+			continue;
+		}
+		if (is_blank_record(&r))
+			continue;
+		struct imp_period e = {0};
+		struct imp_member *m = NULL;
+		const char *bad = NULL, *why = NULL;
+		struct csv_field f;
+		char b1[11];
+		int st = -1;
+		e.line = (uint32_t)r.rec_line;
+		e.member = -1;
+		e.official = DAY_MAX;
+		if (parse_id(col(&r, &c, E_MEMBER), &e.member_id)) {
+			bad = "member_id";
+			why = TR("phải là số nguyên dương", "must be a positive integer");
+			im->lost_period = 1;
+		} else if ((e.member = find_member(im, e.member_id)) < 0 &&
+			   im->lost_member_id) {
+			continue; /* may belong to the unreadable member row */
+		} else if (e.member < 0) {
+			bad = "member_id";
+			why = TR("đảng viên không có trong members.csv",
+				 "member not in members.csv");
+			im->lost_period = 1;
+		} else if ((m = &im->mem[e.member]),
+			   (f = col(&r, &c, E_ADMITTED),
+			    day_parse(f.s, f.len, &e.admitted))) {
+			bad = "admitted_on";
+			why = inv_date;
+		} else if (parse_opt_day(col(&r, &c, E_OFFICIAL), DAY_MAX,
+					 &e.official)) {
+			bad = "official_on";
+			why = inv_date;
+		} else if ((f = col(&r, &c, E_STATUS),
+			    st = enum_lookup(status_names, ST_COUNT, f.s,
+					     f.len)) != ST_LEFT &&
+			   st != ST_EXPELLED) {
+			bad = "status";
+			why = TR("giai đoạn trước kết thúc khi ra khỏi Đảng: phải là left hoặc expelled",
+				 "an earlier period ends by leaving the Party: must be left or expelled");
+		} else if ((f = col(&r, &c, E_ENDED)).len == 0) {
+			bad = "ended_on";
+			why = TR("bắt buộc: giai đoạn trước đã kết thúc",
+				 "required: an earlier period has ended");
+		} else if (day_parse(f.s, f.len, &e.ended)) {
+			bad = "ended_on";
+			why = inv_date;
+		} else if (e.ended <= e.admitted) {
+			bad = "ended_on";
+			why = TR("phải sau ngày kết nạp", "must be after admitted_on");
+		} else if (m->row_ok && full_years(m->birth, e.admitted) < 18) {
+			bad = "admitted_on";
+			why = TR("chưa đủ 18 tuổi vào ngày kết nạp",
+				 "under 18 full years old on the admission day");
+		} else if (e.official != DAY_MAX &&
+			   e.official < day_add_years(e.admitted, 1)) {
+			bad = "official_on";
+			why = TR("phải sau ngày kết nạp ít nhất một năm (12 tháng dự bị)",
+				 "must be at least one full year after admitted_on (12 months of probation)");
+		} else if (e.official != DAY_MAX && e.official >= e.ended) {
+			bad = "ended_on";
+			why = TR("phải sau ngày chính thức", "must be after official_on");
+		} else if (m->row_ok && e.ended > m->admitted) {
+			bad = "ended_on";
+			/* ended_on is the first day out of the Party, as in
+			 * members.csv: the new period may start on it */
+			add_error(im, F_PERIODS, r.rec_line, bad,
+				  TR("phải không muộn hơn ngày kết nạp lại %s (admitted_on của đảng viên trong members.csv)",
+				     "must not be later than the readmission on %s (the member's admitted_on in members.csv)"),
+				  fmt_day(m->admitted, b1));
+		}
+		e.status = (uint8_t)(st < 0 ? 0 : st);
+		if (bad) {
+			if (why)
+				add_error(im, F_PERIODS, r.rec_line, bad, "%s",
+					  why);
+			/* the member's history is incomplete: skip its checks */
+			if (m) {
+				m->period_lost = 1;
+				m->bad = 1;
+			}
+			continue;
+		}
+		ALLOC_GROW(im->per, im->n_per + 1, im->alloc_per);
+		im->per[im->n_per++] = e;
+	}
+	csv_close(&r);
+	return 0;
+}
+
+static int cmp_period(const void *a, const void *b)
+{
+	const struct imp_period *x = a, *y = b;
+	if (x->member != y->member)
+		return x->member < y->member ? -1 : 1;
+	if (x->admitted != y->admitted)
+		return x->admitted < y->admitted ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Readmission is allowed once (spec/domain.md, party age): a member has
+ * at most one earlier period. The rows after the member's first one (in
+ * file order) are reported and dropped, so that placements are looked up
+ * among good periods only. */
+static void check_periods(struct importer *im)
+{
+	size_t w = 0;
+	if (im->n_per) /* NULL while empty: qsort(NULL, 0) is UB */
+		qsort(im->per, im->n_per, sizeof(*im->per), cmp_period);
+	for (size_t i = 0, j; i < im->n_per; i = j) {
+		size_t first = i;
+		for (j = i + 1; j < im->n_per &&
+				im->per[j].member == im->per[i].member; j++)
+			if (im->per[j].line < im->per[first].line)
+				first = j;
+		for (size_t k = i; k < j; k++) {
+			if (k == first)
+				continue;
+			add_error(im, F_PERIODS, im->per[k].line, "member_id",
+				  TR("đảng viên %d đã có giai đoạn trước ở dòng %u: chỉ được kết nạp lại một lần",
+				     "member %d already has an earlier period on line %u: readmission is allowed once"),
+				  im->per[k].member_id, im->per[first].line);
+			im->mem[im->per[k].member].period_lost = 1;
+			im->mem[im->per[k].member].bad = 1;
+		}
+		im->per[w++] = im->per[first];
+	}
+	im->n_per = w;
+}
+
+/* A period without any placement would be counted nowhere. */
+static void check_period_placed(struct importer *im)
+{
+	for (size_t i = 0; i < im->n_per; i++) {
+		struct imp_period *e = &im->per[i];
+		if (!e->has_pl && !im->mem[e->member].bad)
+			add_error(im, F_PERIODS, e->line, "member_id", "%s",
+				  TR("giai đoạn này không có nơi sinh hoạt nào trong period_placements.csv",
+				     "this period has no placement in period_placements.csv"));
+	}
 }
 
 static int cmp_placement(const void *a, const void *b)
@@ -1176,6 +1422,8 @@ static int cmp_placement(const void *a, const void *b)
 		return x->member < y->member ? -1 : 1;
 	if (x->from != y->from)
 		return x->from < y->from ? -1 : 1;
+	if (x->period != y->period) /* a file's lines, then the other's */
+		return x->period < y->period ? -1 : 1;
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
@@ -1189,7 +1437,7 @@ static void synthesize_placements(struct importer *im)
 			continue;
 		ALLOC_GROW(im->pl, im->n_pl + 1, im->alloc_pl);
 		im->pl[im->n_pl++] = (struct imp_placement){
-			(int32_t)i, m->id, m->org_id, m->admitted, m->ended, 0};
+			(int32_t)i, m->org_id, m->admitted, m->ended, 0, 0};
 	}
 }
 
@@ -1207,7 +1455,8 @@ static void placement_error(struct importer *im, const struct imp_placement *p,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (p->line)
-		add_error(im, F_PLACEMENTS, p->line, column, "%s", msg);
+		add_error(im, p->period ? F_PERIOD_PLACEMENTS : F_PLACEMENTS,
+			  p->line, column, "%s", msg);
 	else
 		add_error(im, F_MEMBERS, im->mem[p->member].line, "org_id",
 			  "%s", msg);
@@ -1227,23 +1476,43 @@ static void check_placements(struct importer *im)
 			continue;
 		}
 		int member_bad = 0;
+		size_t last = j; /* the last placement of the current period */
 		for (size_t k = i; k < j && !member_bad; k++) {
 			struct imp_placement *p = &im->pl[k];
 			struct imp_org *o = find_org(im, p->org_id);
+			/* the period it lies in: an earlier one (periods.csv)
+			 * or the current one (the members.csv row) */
+			const struct imp_period *e =
+				p->period ? &im->per[p->period - 1] : NULL;
+			int32_t admitted = e ? e->admitted : m->admitted;
+			int32_t ended = e ? e->ended : m->ended;
 			int32_t gap;
 			int kind_bad;
+			uint32_t earlier;
 			char b1[11], b2[11];
-			if (p->from < m->admitted) {
+			if (!p->period)
+				last = k;
+			if (p->from < admitted && !p->period &&
+			    (earlier = find_period(im, p->member, p->from))) {
+				/* rows of placements.csv are the current
+				 * period's; say where an earlier one's go */
+				placement_error(im, p, "valid_from",
+						TR("thuộc giai đoạn sinh hoạt trước (kết nạp %s, ra khỏi Đảng %s): ghi vào period_placements.csv",
+						   "lies in an earlier period (admitted %s, left %s): put it in period_placements.csv"),
+						fmt_day(im->per[earlier - 1].admitted, b1),
+						fmt_day(im->per[earlier - 1].ended, b2));
+				member_bad = 1;
+			} else if (p->from < admitted) {
 				placement_error(im, p, "valid_from",
 						TR("trước ngày kết nạp %s",
 						   "before the admission day %s"),
-						fmt_day(m->admitted, b1));
+						fmt_day(admitted, b1));
 				member_bad = 1;
-			} else if (p->to > m->ended) {
+			} else if (p->to > ended) {
 				placement_error(im, p, "valid_to",
 						TR("sau ngày ra khỏi Đảng %s",
 						   "after the membership ended (%s)"),
-						fmt_day(m->ended, b1));
+						fmt_day(ended, b1));
 				member_bad = 1;
 			} else if (k > i && im->pl[k - 1].to > p->from) {
 				placement_error(im, p, "valid_from",
@@ -1263,11 +1532,13 @@ static void check_placements(struct importer *im)
 				member_bad = 1;
 			}
 		}
-		if (!member_bad && im->pl[j - 1].org_id != m->org_id) {
-			placement_error(im, &im->pl[j - 1], "org_id",
+		/* every member has a placement in the current period (one
+		 * is synthesized when placements.csv has none) */
+		if (!member_bad && last < j && im->pl[last].org_id != m->org_id) {
+			placement_error(im, &im->pl[last], "org_id",
 					TR("nơi sinh hoạt cuối cùng (%d) khác org_id của đảng viên (%d)",
 					   "the last placement (%d) differs from the member's org_id (%d)"),
-					im->pl[j - 1].org_id, m->org_id);
+					im->pl[last].org_id, m->org_id);
 		}
 		i = j;
 	}
@@ -1280,7 +1551,7 @@ static int insert_placements(struct importer *im, struct hoso_error *err)
 		struct imp_placement *p = &im->pl[i];
 		char fb[11], tb[11];
 		db_reset(st);
-		db_bind_int(st, 1, p->member_id);
+		db_bind_int(st, 1, im->mem[p->member].id);
 		db_bind_int(st, 2, p->org_id);
 		day_format(p->from, fb);
 		db_bind_text(st, 3, fb, 10);
@@ -1398,12 +1669,88 @@ static void importer_release(struct importer *im)
 	free(im->mem);
 	free(im->mem_by_id);
 	free(im->pl);
+	free(im->per);
 	free(im->card_arena);
 	free(im->card_slots);
 	free(im->id_slots);
 	db_finalize(im->ins_org);
 	db_finalize(im->ins_mem);
 	db_finalize(im->ins_pl);
+}
+
+/* The earlier periods, after the import's operation record: like the rows
+ * a readmission writes (lifecycle.c, op_readmit), they carry its seq. What
+ * the readmission also derived is derived again: the member was readmitted
+ * (once only), party age counts from the first admission (decided_on: the
+ * decision day is not in the dataset, the admission day stands for it)
+ * minus the time out of the Party, from leaving to the next admission
+ * (the readmission decision is not in the dataset either). */
+static int write_periods(struct importer *im, struct hoso_error *err)
+{
+	struct db_stmt *per = NULL, *info = NULL, *gap = NULL;
+	int rc = -1;
+	char b1[11], b2[11], b3[11];
+	if (!im->n_per)
+		return 0;
+	per = db_prepare(im->db,
+			 "INSERT INTO lc_periods(member_id, admitted_on,"
+			 " official_on, ended_on, status, seq) VALUES (?, ?, ?,"
+			 " ?, ?, (SELECT max(seq) FROM operations))",
+			 err);
+	info = db_prepare(im->db,
+			  "INSERT INTO lc_member_info(member_id, decided_on,"
+			  " readmitted) VALUES (?, ?, 1) ON CONFLICT(member_id)"
+			  " DO UPDATE SET readmitted = 1,"
+			  " decided_on = excluded.decided_on",
+			  err);
+	gap = db_prepare(im->db,
+			 "INSERT INTO lc_gaps(member_id, valid_from, valid_to,"
+			 " why, seq) VALUES (?, ?, ?, 'out_of_party',"
+			 " (SELECT max(seq) FROM operations))",
+			 err);
+	if (!per || !info || !gap)
+		goto out;
+	for (size_t i = 0; i < im->n_per; i++) {
+		const struct imp_period *e = &im->per[i];
+		const struct imp_member *m = &im->mem[e->member];
+		const char *status = status_names[e->status];
+		db_reset(per);
+		db_bind_int(per, 1, e->member_id);
+		db_bind_text(per, 2, (day_format(e->admitted, b1), b1), 10);
+		db_bind_day(per, 3, e->official);
+		db_bind_text(per, 4, (day_format(e->ended, b2), b2), 10);
+		db_bind_text(per, 5, status, strlen(status));
+		if (db_step(per, err) < 0)
+			goto out;
+		/* periods are sorted: the first of a member is its first
+		 * admission (there is one period per member, see
+		 * check_periods, but this holds for more) */
+		if (i == 0 || im->per[i - 1].member != e->member) {
+			db_reset(info);
+			db_bind_int(info, 1, e->member_id);
+			db_bind_text(info, 2, (day_format(e->admitted, b1), b1), 10);
+			if (db_step(info, err) < 0)
+				goto out;
+		}
+		int32_t next = i + 1 < im->n_per &&
+					       im->per[i + 1].member == e->member
+				       ? im->per[i + 1].admitted
+				       : m->admitted;
+		if (next > e->ended) {
+			db_reset(gap);
+			db_bind_int(gap, 1, e->member_id);
+			db_bind_text(gap, 2, (day_format(e->ended, b2), b2), 10);
+			db_bind_text(gap, 3, (day_format(next, b3), b3), 10);
+			if (db_step(gap, err) < 0)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	db_finalize(per);
+	db_finalize(info);
+	db_finalize(gap);
+	return rc;
 }
 
 /* HOSO_TIMING=1 prints how long each phase took, for tuning. */
@@ -1445,9 +1792,14 @@ int import_dataset(struct db *db, const struct import_opts *opts,
 	if (db_begin(db, 1, err))
 		return -1;
 	in_tx = 1;
+	/* the earlier periods are part of the dataset, and so is what a
+	 * readmission derived from them (see write_periods) */
 	if (!empty && db_exec(db,
 			      "DELETE FROM placements; DELETE FROM members;"
-			      " DELETE FROM org_versions;",
+			      " DELETE FROM org_versions; DELETE FROM lc_periods;"
+			      " DELETE FROM lc_gaps WHERE why = 'out_of_party';"
+			      " UPDATE lc_member_info SET readmitted = 0"
+			      " WHERE readmitted <> 0;",
 			      err))
 		goto out;
 	/* Indexes are built once after loading, not row by row. */
@@ -1490,9 +1842,21 @@ int import_dataset(struct db *db, const struct import_opts *opts,
 	sort_members(&im);
 	phase("members", &tp);
 	path_join(path, sizeof(path), opts->dir, "placements.csv");
-	if (stat(path, &sb) == 0 && read_placements(&im, path, err))
+	if (stat(path, &sb) == 0 &&
+	    read_placements(&im, path, F_PLACEMENTS, err))
 		goto out;
 	phase("placements read", &tp);
+	/* earlier periods of readmitted members: optional files */
+	path_join(path, sizeof(path), opts->dir, "periods.csv");
+	if (stat(path, &sb) == 0 && read_periods(&im, path, err))
+		goto out;
+	check_periods(&im);
+	path_join(path, sizeof(path), opts->dir, "period_placements.csv");
+	if (stat(path, &sb) == 0 &&
+	    read_placements(&im, path, F_PERIOD_PLACEMENTS, err))
+		goto out;
+	check_period_placed(&im);
+	phase("periods read", &tp);
 	synthesize_placements(&im);
 	check_placements(&im);
 	phase("placements checked", &tp);
@@ -1518,7 +1882,7 @@ int import_dataset(struct db *db, const struct import_opts *opts,
 			goto out;
 		phase(db_core_indexes[i][0], &tp);
 	}
-	if (write_operation(&im, res, err))
+	if (write_operation(&im, res, err) || write_periods(&im, err))
 		goto out;
 	if (db_commit(db, err)) {
 		in_tx = 0;

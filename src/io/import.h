@@ -22,8 +22,10 @@ struct import_result {
 	double seconds;
 };
 
-/* Reads the dataset in opts->dir, checks every rule, and writes all of it
- * in one transaction with its operation record, or nothing. Each bad row is
+/* Reads the dataset in opts->dir (with periods.csv and period_placements.csv
+ * when present: docs/interchange-extensions.md), checks every rule, and
+ * writes all of it in one transaction with its operation record, or
+ * nothing. Each bad row is
  * written to errout as "file:line: column: reason" (every bad row, in file
  * and line order). Returns 0, or -1 with err (HOSO_EREJECT when rows were
  * rejected, HOSO_EUSAGE when the store is not empty and replace is off). */
@@ -32,7 +34,9 @@ int import_dataset(struct db *db, const struct import_opts *opts,
 		   struct hoso_error *err);
 
 /* Writes orgs.csv, members.csv and placements.csv of the store into dir
- * (created when missing). export | import | export is byte-identical. */
+ * (created when missing), and the earlier periods of readmitted members to
+ * periods.csv and period_placements.csv. export | import | export is
+ * byte-identical. */
 int export_dataset(struct db *db, const char *dir, struct hoso_error *err);
 
 /* Looks up an ethnic group or province the way import accepts them

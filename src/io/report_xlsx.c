@@ -59,26 +59,22 @@ static int count_cmp(const void *a, const void *b)
 }
 
 /* Education and ethnic group are free text the read model does not hold:
- * one pass over the members active on day, each counted when their place
- * on day (from the read model, as Q1 does) is in the subtree. */
+ * one pass over the members, each counted when their place on day (from
+ * the read model, as Q1 does) is in the subtree. A place exists only on
+ * days of a membership period, the earlier ones of a readmitted member
+ * included, so the place alone says who was a member that day. */
 static int text_counts(struct registry *r, struct report *rep,
 		       struct hoso_error *err)
 {
 	struct db_stmt *st;
-	char d[11];
 	size_t a_ed = 0, a_eth = 0;
 	int rc;
 
-	day_format(rep->on, d);
 	st = db_prepare(r->db,
-			"SELECT id, education, ethnicity FROM members "
-			"WHERE admitted_on <= ? AND "
-			"(ended_on IS NULL OR ended_on = '' OR ended_on > ?)",
+			"SELECT id, education, ethnicity FROM members",
 			err);
 	if (!st)
 		return -1;
-	db_bind_text(st, 1, d, 10);
-	db_bind_text(st, 2, d, 10);
 	while ((rc = db_step(st, err)) == 1) {
 		int32_t id = (int32_t)db_column_int(st, 0);
 		int32_t place = index_member_place(r->ix, id, rep->on);

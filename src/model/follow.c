@@ -153,6 +153,8 @@ struct loaded_member {
 	struct index_member m;
 	struct index_placement *pl;
 	size_t n_pl;
+	struct index_period *pe; /* earlier periods (readmission) */
+	size_t n_pe;
 };
 
 static int load_org(struct db *db, int64_t id, struct loaded_org *o,
@@ -260,7 +262,13 @@ static int load_member(struct db *db, int64_t id, struct loaded_member *lm,
 		lm->n_pl++;
 	}
 	db_finalize(st);
-	return step < 0 ? -1 : 1;
+	if (step < 0)
+		return -1;
+	long n_pe = registry_member_periods(db, id, &lm->pe, err);
+	if (n_pe < 0)
+		return -1;
+	lm->n_pe = (size_t)n_pe;
+	return 1;
 }
 
 static void free_member(struct loaded_member *lm)
@@ -268,6 +276,7 @@ static void free_member(struct loaded_member *lm)
 	free((char *)lm->m.full_name);
 	free((char *)lm->m.card_no);
 	free(lm->pl);
+	free(lm->pe);
 }
 
 static int same_text(const char *a, const char *b)
@@ -368,8 +377,9 @@ static int apply_entry(struct follower *f, const struct follow_entry *e,
 				index_put_org(f->r->ix, orgs[i].id, orgs[i].v,
 					      orgs[i].n);
 		for (size_t i = 0; i < n_mem; i++)
-			index_put_member(f->r->ix, &mems[i].m, mems[i].pl,
-					 mems[i].n_pl);
+			index_put_member_periods(f->r->ix, &mems[i].m,
+						 mems[i].pl, mems[i].n_pl,
+						 mems[i].pe, mems[i].n_pe);
 	}
 	f->hooks.unlock(f->hooks.arg);
 	rc = 0;

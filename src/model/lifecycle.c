@@ -3,7 +3,9 @@
  * history rows, a snapshot of the member's rows before it (so that `undo`
  * can compensate it) and its operations record; the read model is
  * refreshed after the commit. The members row keeps the current state
- * that Q1-Q6 read; the lc_ tables keep the history. */
+ * that Q1-Q6 read (for a readmitted member: the current membership period,
+ * the earlier ones being rows of lc_periods); the lc_ tables keep the
+ * history. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -384,6 +386,9 @@ static const struct lc_table lc_tables[] = {
 	 "member_id, years, awarded_on, returned_on, seq", "iitti"},
 	{"lc_gaps", "member_id", "member_id, valid_from, valid_to, why, seq",
 	 "ittti"},
+	{"lc_periods", "member_id",
+	 "member_id, admitted_on, official_on, ended_on, status, seq",
+	 "itttti"},
 };
 #define N_TABLES (sizeof(lc_tables) / sizeof(lc_tables[0]))
 
@@ -525,12 +530,17 @@ static int lc_refresh(struct registry *r, int64_t id, struct hoso_error *err)
 	struct db_stmt *st;
 	struct index_member m = {0};
 	struct index_placement *pl = NULL;
+	struct index_period *pe = NULL;
+	long n_pe = 0;
 	size_t n = 0, alloc = 0, len;
 	char *name = NULL, *card = NULL;
 	const char *s;
 	int step, k, rc = -1;
 	if (!r->ix)
 		return 0;
+	n_pe = registry_member_periods(r->db, id, &pe, err);
+	if (n_pe < 0)
+		return -1;
 	st = db_prepare(r->db,
 			"SELECT full_name, card_no, sex, birth_date,"
 			" ethnicity = 'Kinh', religion IS NOT NULL, theory_level,"
@@ -550,7 +560,7 @@ static int lc_refresh(struct registry *r, int64_t id, struct hoso_error *err)
 		if (old) {
 			m = *old;
 			m.ended = m.admitted;
-			index_put_member(r->ix, &m, NULL, 0);
+			index_put_member_periods(r->ix, &m, NULL, 0, NULL, 0);
 		}
 		rc = 0;
 		goto out;
@@ -597,11 +607,12 @@ static int lc_refresh(struct registry *r, int64_t id, struct hoso_error *err)
 	}
 	if (step < 0)
 		goto out;
-	index_put_member(r->ix, &m, pl, n);
+	index_put_member_periods(r->ix, &m, pl, n, pe, (size_t)n_pe);
 	rc = 0;
 out:
 	db_finalize(st);
 	free(pl);
+	free(pe);
 	free(name);
 	free(card);
 	return rc;
@@ -1196,6 +1207,11 @@ static int op_readmit(struct lc_ctx *c, struct lc_member *m,
 				TR("thiếu chi bộ kết nạp lại (--to)",
 				   "missing the cell (--to)"));
 	earliest = lc_add_months(m->ended, rs->readmit_after_months);
+	if (decided < m->ended)
+		return reject(err,
+			      TR("quyết định kết nạp lại ngày %s trước ngày ra khỏi Đảng %s",
+				 "the readmission decision of %s comes before leaving on %s"),
+			      fmt_day(decided, b), fmt_day(m->ended, e));
 	if (decided < earliest && !a->approval)
 		return reject(err,
 			      TR("chưa đủ %d tháng kể từ khi ra khỏi Đảng (%s): chỉ xét kết nạp lại từ ngày %s (%s)",
@@ -1228,14 +1244,32 @@ static int op_readmit(struct lc_ctx *c, struct lc_member *m,
 	db_bind_int(st, 2, m->id);
 	if (run(st, err))
 		return -1;
+	/* the period that ended is kept whole in lc_periods; the members row
+	 * becomes the new period, on probation from the ceremony */
 	st = db_prepare(c->r->db,
-			"UPDATE members SET status = 'probationary',"
-			" official_on = NULL, ended_on = NULL, card_no = NULL"
-			" WHERE id = ?",
+			"INSERT INTO lc_periods(member_id, admitted_on,"
+			" official_on, ended_on, status, seq)"
+			" VALUES (?, ?, ?, ?, ?, ?)",
 			err);
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, m->id);
+	db_bind_day(st, 2, m->admitted);
+	db_bind_day(st, 3, m->official);
+	db_bind_day(st, 4, m->ended);
+	bind_str(st, 5, status_names[m->status]);
+	db_bind_int(st, 6, c->seq);
+	if (run(st, err))
+		return -1;
+	st = db_prepare(c->r->db,
+			"UPDATE members SET status = 'probationary',"
+			" admitted_on = ?, official_on = NULL, ended_on = NULL,"
+			" card_no = NULL WHERE id = ?",
+			err);
+	if (!st)
+		return -1;
+	db_bind_day(st, 1, a->day);
+	db_bind_int(st, 2, m->id);
 	if (run(st, err))
 		return -1;
 	if (open_placement(c, m->id, a->org_id, a->day, err))
@@ -1253,17 +1287,23 @@ static int op_readmit(struct lc_ctx *c, struct lc_member *m,
 	db_bind_int(st, 4, c->seq);
 	if (run(st, err))
 		return -1;
+	/* party age counts from the first admission: keep its day in
+	 * decided_on, since admitted_on now holds the readmission */
 	st = db_prepare(c->r->db,
 			m->has_info
 				? "UPDATE lc_member_info SET probation_from = ?,"
-				  " readmitted = 1 WHERE member_id = ?"
+				  " readmitted = 1,"
+				  " decided_on = coalesce(decided_on, ?)"
+				  " WHERE member_id = ?"
 				: "INSERT INTO lc_member_info(probation_from,"
-				  " member_id, readmitted) VALUES (?, ?, 1)",
+				  " decided_on, member_id, readmitted)"
+				  " VALUES (?, ?, ?, 1)",
 			err);
 	if (!st)
 		return -1;
 	db_bind_day(st, 1, a->day);
-	db_bind_int(st, 2, m->id);
+	db_bind_day(st, 2, m->decided != DAY_MIN ? m->decided : m->admitted);
+	db_bind_int(st, 3, m->id);
 	if (run(st, err))
 		return -1;
 	json_day_field(&c->extra, "probation_ends",

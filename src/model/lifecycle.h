@@ -25,9 +25,24 @@ void lc_calendar_release(struct lc_calendar *cal);
 /* Adds one day (working = 0: a day off; 1: a weekend working day); keep
  * the arrays sorted, so add in any order. */
 void lc_calendar_add(struct lc_calendar *cal, int32_t day, int working);
-/* Loads the whole lc_holidays table. */
+/* Loads the whole lc_holidays table, and for every year 1976-2100 without
+ * a row there, the holidays of the Labour Code in force that year
+ * (lc_rule_holidays): the table's decided days take precedence for their
+ * years. */
 int lc_calendar_load(struct db *db, struct lc_calendar *cal,
 		     struct hoso_error *err);
+/* Adds the rule holidays of every year 1976-2100 except skip_years. */
+void lc_calendar_add_rules(struct lc_calendar *cal, const int *skip_years,
+			   size_t n_skip);
+/* The Gregorian day of day lday of the regular (not leap) month lmonth of
+ * lunar year lyear, in the Vietnamese calendar (UTC+7). */
+int32_t lc_lunar_to_solar(int lyear, int lmonth, int lday);
+/* Tết: the first day of the lunar year starting in Gregorian year year. */
+int32_t lc_lunar_new_year(int year);
+/* The weekdays off of year y by the Labour Code's holiday rules (Tết,
+ * Hùng Kings' day, fixed days, a weekend holiday moved to the next
+ * weekday), sorted, at most max; returns how many. */
+size_t lc_rule_holidays(int y, int32_t *out, size_t max);
 /* 1 when day is a working day: Monday to Friday not off, or a listed
  * working weekend day. */
 int lc_is_working_day(const struct lc_calendar *cal, int32_t day);

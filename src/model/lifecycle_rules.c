@@ -44,17 +44,29 @@ int lc_calendar_load(struct db *db, struct lc_calendar *cal,
 {
 	struct db_stmt *st = db_prepare(
 		db, "SELECT day, working FROM lc_holidays ORDER BY day", err);
-	int step;
+	int step, *years = NULL;
+	size_t n_years = 0, alloc_years = 0;
 	if (!st)
 		return -1;
 	while ((step = db_step(st, err)) == 1) {
 		size_t len;
 		const char *s = db_column_text(st, 0, &len);
 		int32_t d;
-		if (s && !day_parse(s, len, &d))
-			lc_calendar_add(cal, d, (int)db_column_int(st, 1));
+		int y, m, dd;
+		if (!s || day_parse(s, len, &d))
+			continue;
+		lc_calendar_add(cal, d, (int)db_column_int(st, 1));
+		/* a year with decided days is taken from the table only */
+		day_to_ymd(d, &y, &m, &dd);
+		if (!n_years || years[n_years - 1] != y) {
+			ALLOC_GROW(years, n_years + 1, alloc_years);
+			years[n_years++] = y;
+		}
 	}
 	db_finalize(st);
+	if (step >= 0)
+		lc_calendar_add_rules(cal, years, n_years);
+	free(years);
 	return step < 0 ? -1 : 0;
 }
 

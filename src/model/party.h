@@ -70,7 +70,9 @@
  *  cadre.end        org! id! to!
  *  cadre.count      org! on               per committee, rolled up
  * demo
- *  party.demo       year seed            fills a year of all the above
+ *  party.demo       year seed permille   fills a year of all the above
+ *                   (permille: the share of cells given meetings and
+ *                   rankings, 1..1000, default all)
  */
 
 /* Runs action with args; appends its JSON answer to out. Writes use meta
@@ -83,6 +85,12 @@ int party_do(struct registry *r, const char *action, json_t *args,
 
 /* 1 when action is one of the actions above. */
 int party_action_known(const char *action);
+
+/* The summaries kept with the rows (party_absence_months for the
+ * striking-off candidates, party_rank_counts for the 20% cap), as checks
+ * for `hoso check`: {what_vi, what_en, SQL counting the rows where the
+ * summary and a recomputation from the rows differ}, ended by NULLs. */
+extern const char *const party_sum_checks[][3];
 
 /* ---- dated rules (exposed for tests) ---- */
 enum party_level {

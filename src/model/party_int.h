@@ -102,6 +102,63 @@ int64_t *party_imap_get(struct party_imap *m, int32_t key, int64_t dflt);
 /* Pointer to the value or NULL. */
 int64_t *party_imap_find(const struct party_imap *m, int32_t key);
 
+/* ---- the tree of a day in preorder (party_tree.c) ---- */
+struct party_tree {
+	const struct index *ix;
+	uint64_t gen;    /* index_org_generation when built */
+	int32_t day;
+	uint64_t used;   /* least recently used */
+	uint64_t serial; /* unique per build: caches aligned on positions */
+	size_t n;        /* organisations alive on day under the root */
+	int32_t *id;     /* position -> org id; children by id */
+	uint32_t *end;   /* position -> end of its subtree's range */
+	uint8_t *kind;   /* position -> enum org_kind on day */
+	int32_t *from, *to; /* position -> [from, to) of its version of day */
+	struct party_imap pos; /* org id -> position */
+};
+/* The tree of day holding top, top's position in *pos; NULL when top is
+ * not alive on day. Cached (a few days) until the read model's tree
+ * changes; valid until the next call. */
+const struct party_tree *party_tree_get(const struct index *ix, int32_t top,
+					int32_t day, size_t *pos);
+/* Position of org in t, or -1 when not in it. */
+long party_tree_pos(const struct party_tree *t, int32_t org);
+/* Frees the cached trees (tests, leak checks). */
+void party_trees_release(void);
+/* Subtree(top, day) split by child of top: positions [top, end[top]) of
+ * t; child i (by id, as index_children) covers [start[i], end[start[i]]). */
+struct party_span {
+	const struct party_tree *t;
+	size_t top;    /* top's position */
+	size_t nk;     /* children of top on day */
+	int32_t *kids; /* their ids */
+	size_t *start; /* their positions */
+};
+/* 0, or -1 when top is not alive on day. */
+int party_span_init(struct party_span *s, const struct index *ix,
+		    int32_t top, int32_t day);
+void party_span_release(struct party_span *s);
+/* Slot of position q: 0 for top itself, i+1 under child i, -1 outside. */
+long party_span_slot_at(const struct party_span *s, size_t q);
+/* The same for an org id (-1 when not in subtree(top, day)). */
+long party_span_slot(const struct party_span *s, int32_t org);
+
+/* ---- summaries kept with the rows (party_sum.c) ---- */
+/* Recomputes the summaries of year from the rows (party-demo's bulk
+ * writes), inside the caller's transaction. */
+int party_sum_rebuild_year(struct db *db, int64_t year,
+			   struct hoso_error *err);
+/* Notes the n members absent without reason at a meeting of day. */
+int party_sum_absent(struct party_ctx *c, const int32_t *ids, size_t n,
+		     int32_t day);
+/* Adds delta to the (excellent or good) count of grassroots in year; other
+ * levels and grassroots 0 are not counted. */
+int party_sum_rank(struct party_ctx *c, int64_t year, int32_t grassroots,
+		   int level, int delta);
+/* The excellent and good members of grassroots in year. */
+int party_sum_cap_counts(struct party_ctx *c, int64_t year,
+			 int32_t grassroots, int64_t *excellent, int64_t *good);
+
 /* ---- the actions, one group per file ---- */
 int party_meeting_add(struct party_ctx *c);
 int party_meeting_list(struct party_ctx *c);

@@ -31,6 +31,7 @@ static struct {
 	const struct db *db;
 	int64_t stamp;
 	int valid;
+	uint64_t loads; /* rebuilds so far: keys the per-position offsets */
 	struct magg *rows; /* by org, month */
 	size_t n;
 	struct party_imap first; /* org -> index of its first row */
@@ -38,9 +39,45 @@ static struct {
 
 static void mcache_drop(void)
 {
+	uint64_t loads = mcache.loads;
+
 	free(mcache.rows);
 	party_imap_release(&mcache.first);
 	memset(&mcache, 0, sizeof(mcache));
+	mcache.loads = loads + 1;
+}
+
+/* The rows of each position of a tree: off[i], cnt[i] into mcache.rows,
+ * so that a roll-up over a subtree reads them without a hash look-up per
+ * cell. Rebuilt when the tree or the aggregate changed. */
+static struct {
+	uint64_t serial, loads;
+	uint32_t *off, *cnt;
+} pcache;
+
+static void pcache_for(const struct party_tree *t)
+{
+	if (pcache.off && pcache.serial == t->serial &&
+	    pcache.loads == mcache.loads)
+		return;
+	free(pcache.off);
+	free(pcache.cnt);
+	pcache.off = xcalloc(t->n + 1, sizeof(*pcache.off));
+	pcache.cnt = xcalloc(t->n + 1, sizeof(*pcache.cnt));
+	for (size_t i = 0; i < t->n; i++) {
+		int64_t *first;
+		size_t j;
+		first = party_imap_find(&mcache.first, t->id[i]);
+		if (!first)
+			continue;
+		for (j = (size_t)*first;
+		     j < mcache.n && mcache.rows[j].org == t->id[i]; j++)
+			;
+		pcache.off[i] = (uint32_t)*first;
+		pcache.cnt[i] = (uint32_t)(j - (size_t)*first);
+	}
+	pcache.serial = t->serial;
+	pcache.loads = mcache.loads;
 }
 
 static int64_t meetings_stamp(struct db *db, struct hoso_error *err)
@@ -116,17 +153,13 @@ static int mcache_load(struct party_ctx *c)
 	return 0;
 }
 
-/* Sums the aggregate of org over months [m0, m1) into sum. */
-static void magg_sum(int32_t org, int m0, int m1, struct magg *sum)
+/* Sums rows (of one org, by month) over months [m0, m1) into sum. */
+static void magg_sum_rows(const struct magg *rows, size_t n, int m0, int m1,
+			  struct magg *sum)
 {
-	int64_t *first = party_imap_find(&mcache.first, org);
-
 	memset(sum, 0, sizeof(*sum));
-	if (!first)
-		return;
-	for (size_t i = (size_t)*first;
-	     i < mcache.n && mcache.rows[i].org == org; i++) {
-		const struct magg *a = &mcache.rows[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct magg *a = &rows[i];
 		if (a->month < m0 || a->month >= m1)
 			continue;
 		sum->meetings += a->meetings;
@@ -347,6 +380,8 @@ int party_meeting_add(struct party_ctx *c)
 	}
 	db_finalize(st);
 	st = NULL;
+	if (party_sum_absent(c, absent, na, day))
+		goto out;
 	if (party_commit(c)) {
 		began = 0;
 		goto out;
@@ -491,36 +526,268 @@ static void period_months(struct party_ctx *c, int32_t from, int32_t to,
 	*m1 = b > a ? b : a;
 }
 
-/* Was cell a live cell over the whole month? */
-static int alive_month(const struct index *ix, int32_t cell, int m)
-{
-	const struct index_org_version *a = index_org_on(ix, cell,
-						 party_month_first(m));
-	const struct index_org_version *b = index_org_on(ix, cell,
-						 party_month_first(m + 1) - 1);
-	return a && b && org_kind_holds_members(a->kind) &&
-	       org_kind_holds_members(b->kind);
-}
-
 struct flag_row {
 	int64_t cells, months, skipped, cells_skipping, quarters,
 		no_thematic, shorts;
 };
 
-int party_meeting_flags(struct party_ctx *c)
+/* alive[k] = 1 when the cell at position i of t was a live cell over the
+ * whole k-th month of the period: the versions holding on its first and
+ * on its last day are both of a kind that holds members (mfirst[k] is
+ * the first day of that month, k <= nm). When the version of the tree's
+ * day spans the period (nearly always) it decides alone. */
+static void alive_months(const struct party_tree *t, size_t i, int nm,
+			 const int32_t *mfirst, uint8_t *alive)
 {
-	int32_t from = 0, to = 0, on, org = 0, *orgs = NULL;
-	size_t n;
-	int m0, m1, rc = -1, step;
-	json_t *skipped = NULL, *quarters = NULL, *shorts = NULL, *by = NULL;
-	struct flag_row total = {0}, *rows = NULL;
-	struct party_imap child_row;
-	int32_t *kids = NULL;
-	size_t nk;
-	struct db_stmt *st = NULL;
+	int ok = org_kind_holds_members(t->kind[i]);
+	int32_t from = t->from[i], to = t->to[i];
+
+	const struct index_org_version *v;
+	size_t nv, j = 0;
+
+	if (from <= mfirst[0] && mfirst[nm] - 1 < to) {
+		memset(alive, ok, (size_t)nm);
+		return;
+	}
+	/* the versions and the months both in time order: one walk */
+	nv = index_org_versions(t->ix, t->id[i], &v);
+	for (int k = 0; k < nm; k++) {
+		int32_t d0 = mfirst[k], d1 = mfirst[k + 1] - 1;
+		int a;
+		while (j < nv && v[j].to <= d0)
+			j++;
+		a = j < nv && v[j].from <= d0 &&
+		    org_kind_holds_members(v[j].kind);
+		if (a) {
+			size_t e = j;
+			while (e < nv && v[e].to <= d1)
+				e++;
+			a = e < nv && v[e].from <= d1 &&
+			    org_kind_holds_members(v[e].kind);
+		}
+		alive[k] = (uint8_t)a;
+	}
+}
+
+static void list_month(json_t *arr, const struct index *ix, int32_t cell,
+		       int32_t on, int m)
+{
 	char mbuf[8];
 
-	party_imap_init(&child_row);
+	party_month_format(m, mbuf);
+	json_array_append_new(arr, json_pack("{s:o,s:s}", "org",
+					     party_org_brief(ix, cell, on),
+					     "month", mbuf));
+}
+
+static void list_quarter(json_t *arr, const struct index *ix, int32_t cell,
+			 int32_t on, int q)
+{
+	char qb[16];
+
+	snprintf(qb, sizeof(qb), "%04d-Q%d", (q / 12) % 10000, q % 12 / 3 + 1);
+	json_array_append_new(arr, json_pack("{s:o,s:s}", "org",
+					     party_org_brief(ix, cell, on),
+					     "quarter", qb));
+}
+
+/* The flags of the cell at position i for a period of at most 64 months,
+ * as bit masks over the months: alive, held a meeting, held a thematic
+ * one. The same figures as the month-by-month loop, in a few word
+ * operations for the cells that live through the period. */
+static void flags_cell_masks(struct party_ctx *c, const struct party_span *sp,
+			     size_t i, const struct magg *ra, size_t nr,
+			     int m0, int m1, const int32_t *mfirst,
+			     uint8_t *alive, struct flag_row *fr,
+			     struct flag_row *total, json_t *skipped,
+			     json_t *quarters, int32_t on)
+{
+	int nm = m1 - m0;
+	uint64_t full = nm == 64 ? ~(uint64_t)0 : ((uint64_t)1 << nm) - 1;
+	uint64_t am = 0, hm = 0, tm = 0, skip;
+	int32_t cell = sp->t->id[i];
+
+	if (sp->t->from[i] <= mfirst[0] && mfirst[nm] - 1 < sp->t->to[i]) {
+		am = full;
+	} else {
+		alive_months(sp->t, i, nm, mfirst, alive);
+		for (int k = 0; k < nm; k++)
+			if (alive[k])
+				am |= (uint64_t)1 << k;
+	}
+	for (size_t r = 0; r < nr; r++) {
+		int k = ra[r].month - m0;
+		if (k < 0 || k >= nm)
+			continue;
+		if (ra[r].meetings)
+			hm |= (uint64_t)1 << k;
+		if (ra[r].thematic)
+			tm |= (uint64_t)1 << k;
+	}
+	skip = am & ~hm;
+	fr->months += __builtin_popcountll(am);
+	total->months += __builtin_popcountll(am);
+	fr->skipped += __builtin_popcountll(skip);
+	total->skipped += __builtin_popcountll(skip);
+	fr->cells_skipping += skip != 0;
+	total->cells_skipping += skip != 0;
+	for (uint64_t b = skip;
+	     b && json_array_size(skipped) < PARTY_LIST_MAX; b &= b - 1)
+		list_month(skipped, c->ix, cell, on, m0 + __builtin_ctzll(b));
+	/* quarters wholly inside the period, the cell alive through */
+	for (int q = (m0 + 2) / 3 * 3; q + 3 <= m1; q += 3) {
+		uint64_t three = (uint64_t)7 << (q - m0);
+		if ((am & three) != three)
+			continue;
+		fr->quarters++;
+		total->quarters++;
+		if (tm & three)
+			continue;
+		fr->no_thematic++;
+		total->no_thematic++;
+		if (json_array_size(quarters) < PARTY_LIST_MAX)
+			list_quarter(quarters, c->ix, cell, on, q);
+	}
+}
+
+/* One entry of the list of short meetings. */
+static json_t *short_entry(const struct index *ix, int32_t on, int64_t id,
+			   int32_t cell, int32_t held, int64_t duration,
+			   int thematic_part)
+{
+	const struct party_rules *rules = party_rules_on(held);
+
+	return json_pack("{s:I,s:o,s:o,s:I,s:i}", "id", (json_int_t)id, "org",
+			 party_org_brief(ix, cell, on), "date",
+			 party_json_day(held), "duration",
+			 (json_int_t)duration, "minimum",
+			 thematic_part ? rules->min_minutes_thematic
+				       : rules->min_minutes);
+}
+
+/* The short meetings of [from, to) held in the subtree (tree of `on`), in
+ * (held_on, id) order, by the (short_, held_on) index: all of them when
+ * counting (count = 1: into rows and total), else until the list is
+ * full. */
+static int shorts_scan(struct party_ctx *c, const struct party_span *sp,
+		       int32_t from, int32_t to, int32_t on, int count,
+		       struct flag_row *rows, struct flag_row *total,
+		       json_t *shorts)
+{
+	struct db_stmt *st = db_prepare(
+		c->r->db,
+		"SELECT id, org_id, held_on, duration, thematic_part"
+		" FROM party_meetings WHERE short_ = 1"
+		" AND held_on >= ? AND held_on < ? ORDER BY held_on, id",
+		c->err);
+	int step;
+
+	if (!st)
+		return -1;
+	party_bind_day(st, 1, from);
+	party_bind_day(st, 2, to);
+	while ((step = db_step(st, c->err)) == 1) {
+		int32_t cell = (int32_t)db_column_int(st, 1);
+		long k = party_span_slot(sp, cell);
+		int full = json_array_size(shorts) >= PARTY_LIST_MAX;
+		if (k < 0)
+			continue;
+		if (count) {
+			rows[k].shorts++;
+			total->shorts++;
+		} else if (full) {
+			break;
+		}
+		if (!full)
+			json_array_append_new(
+				shorts,
+				short_entry(c->ix, on, db_column_int(st, 0),
+					    cell, party_col_day(st, 2, 0),
+					    db_column_int(st, 3),
+					    (int)db_column_int(st, 4)));
+	}
+	db_finalize(st);
+	return step < 0 ? -1 : 0;
+}
+
+struct short_row {
+	int64_t id, duration;
+	int32_t cell, held;
+	int thematic_part;
+};
+
+static int cmp_short(const void *a, const void *b)
+{
+	const struct short_row *x = a, *y = b;
+
+	if (x->held != y->held)
+		return x->held < y->held ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The short meetings of [from, to) of the n cells given, listed in
+ * (held_on, id) order. (+short_: by the (org_id, held_on) index, not the
+ * (short_, held_on) one, which would read the whole period per cell.) */
+static int shorts_of_cells(struct party_ctx *c, const int32_t *cells,
+			   size_t n, int32_t from, int32_t to, int32_t on,
+			   json_t *shorts)
+{
+	struct db_stmt *st;
+	struct short_row *all = NULL;
+	size_t na = 0, alloc = 0;
+	int step = 0;
+
+	if (!n)
+		return 0;
+	st = db_prepare(c->r->db,
+			"SELECT id, held_on, duration, thematic_part"
+			" FROM party_meetings WHERE org_id = ?"
+			" AND held_on >= ? AND held_on < ? AND +short_ = 1",
+			c->err);
+	if (!st)
+		return -1;
+	for (size_t i = 0; i < n && step >= 0; i++) {
+		db_reset(st);
+		db_bind_int(st, 1, cells[i]);
+		party_bind_day(st, 2, from);
+		party_bind_day(st, 3, to);
+		while ((step = db_step(st, c->err)) == 1) {
+			ALLOC_GROW(all, na + 1, alloc);
+			all[na].id = db_column_int(st, 0);
+			all[na].held = party_col_day(st, 1, 0);
+			all[na].duration = db_column_int(st, 2);
+			all[na].thematic_part = (int)db_column_int(st, 3);
+			all[na].cell = cells[i];
+			na++;
+		}
+	}
+	db_finalize(st);
+	if (step < 0) {
+		free(all);
+		return -1;
+	}
+	qsort(all, na, sizeof(*all), cmp_short);
+	for (size_t i = 0; i < na && i < PARTY_LIST_MAX; i++)
+		json_array_append_new(
+			shorts, short_entry(c->ix, on, all[i].id, all[i].cell,
+					    all[i].held, all[i].duration,
+					    all[i].thematic_part));
+	free(all);
+	return 0;
+}
+
+int party_meeting_flags(struct party_ctx *c)
+{
+	int32_t from = 0, to = 0, on, org = 0, *mfirst = NULL;
+	int m0, m1, nm, rc = -1;
+	json_t *skipped = NULL, *quarters = NULL, *shorts = NULL, *by = NULL;
+	struct flag_row total = {0}, *rows = NULL;
+	struct party_span sp = {0};
+	uint8_t *alive = NULL;
+	size_t slot = 0, cur_end, nscells = 0, scalloc = 0;
+	int32_t *scells = NULL;
+	int whole, ma, mb;
+
 	if (party_arg_day(c, "from", 1, &from) ||
 	    party_arg_day(c, "to", 1, &to) || tree_day(c, to, &on) ||
 	    party_arg_org(c, "org", 1, on, &org) || mcache_load(c))
@@ -531,121 +798,120 @@ int party_meeting_flags(struct party_ctx *c)
 		goto out;
 	}
 	period_months(c, from, to, &m0, &m1);
-	nk = index_children(c->ix, org, on, &kids);
-	rows = xcalloc(nk + 1, sizeof(*rows));
-	for (size_t i = 0; i < nk; i++)
-		*party_imap_get(&child_row, kids[i], 0) = (int64_t)i + 1;
+	nm = m1 - m0;
+	/* short meetings count by days of [from, to): the aggregate serves
+	 * when both ends are first days of months */
+	ma = party_month_of(from);
+	mb = party_month_of(to);
+	whole = party_month_first(ma) == from && party_month_first(mb) == to;
+	mfirst = xmalloc((size_t)(nm + 1) * sizeof(*mfirst));
+	alive = xmalloc((size_t)nm + 1);
+	for (int k = 0; k <= nm; k++)
+		mfirst[k] = party_month_first(m0 + k);
+	if (party_span_init(&sp, c->ix, org, on))
+		goto out;
+	pcache_for(sp.t);
+	rows = xcalloc(sp.nk + 1, sizeof(*rows));
 	skipped = json_array();
 	quarters = json_array();
 	shorts = json_array();
-	n = party_subtree(c->ix, org, on, &orgs);
-	for (size_t i = 0; i < n; i++) {
-		const struct index_org_version *v = index_org_on(c->ix, orgs[i],
-								 on);
-		int32_t child = party_child_toward(c->ix, org, orgs[i], on);
-		int64_t *slot = party_imap_find(&child_row, child);
-		struct flag_row *fr = &rows[slot ? *slot : 0];
-		int skipping = 0;
-		if (!v || !org_kind_holds_members(v->kind))
+	/* positions of subtree(org, on) in preorder: top, then each child's
+	 * range in turn, so the child slot steps as the ranges end */
+	cur_end = sp.top + 1;
+	for (size_t i = sp.top; i < sp.t->end[sp.top]; i++) {
+		int32_t cell = sp.t->id[i];
+		struct flag_row *fr;
+		const struct magg *ra;
+		size_t nr, r = 0;
+		int skipping = 0, months = 0;
+		if (i == cur_end) {
+			slot++;
+			cur_end = sp.t->end[i];
+		}
+		nr = pcache.cnt[i];
+		ra = nr ? &mcache.rows[pcache.off[i]] : NULL;
+		if (whole && nr) {
+			/* short meetings of whole months: from the aggregate,
+			 * by the org that held them (a cell then) */
+			int64_t ns = 0;
+			for (size_t j = 0; j < nr; j++)
+				if (ra[j].month >= ma && ra[j].month < mb)
+					ns += ra[j].shorts;
+			rows[slot].shorts += ns;
+			total.shorts += ns;
+			if (ns && nscells <= 4 * PARTY_LIST_MAX) {
+				ALLOC_GROW(scells, nscells + 1, scalloc);
+				scells[nscells++] = cell;
+			}
+		}
+		if (!org_kind_holds_members(sp.t->kind[i]))
 			continue;
+		fr = &rows[slot];
 		fr->cells++;
 		total.cells++;
-		for (int m = m0; m < m1; m++) {
-			struct magg a;
-			if (!alive_month(c->ix, orgs[i], m))
+		if (nm <= 64) {
+			flags_cell_masks(c, &sp, i, ra, nr, m0, m1, mfirst,
+					 alive, fr, &total, skipped, quarters,
+					 on);
+			continue;
+		}
+		alive_months(sp.t, i, nm, mfirst, alive);
+		for (int k = 0; k < nm; k++) {
+			int m = m0 + k;
+			if (!alive[k])
 				continue;
-			fr->months++;
-			total.months++;
-			magg_sum(orgs[i], m, m + 1, &a);
-			if (a.meetings)
+			months++;
+			while (r < nr && ra[r].month < m)
+				r++;
+			if (r < nr && ra[r].month == m && ra[r].meetings)
 				continue;
 			fr->skipped++;
 			total.skipped++;
 			skipping = 1;
-			if (json_array_size(skipped) < PARTY_LIST_MAX) {
-				party_month_format(m, mbuf);
-				json_array_append_new(
-					skipped,
-					json_pack("{s:o,s:s}", "org",
-						  party_org_brief(c->ix, orgs[i],
-								  on),
-						  "month", mbuf));
-			}
+			if (json_array_size(skipped) < PARTY_LIST_MAX)
+				list_month(skipped, c->ix, cell, on, m);
 		}
+		fr->months += months;
+		total.months += months;
 		fr->cells_skipping += skipping;
 		total.cells_skipping += skipping;
 		/* quarters wholly inside the period, the cell alive through */
 		for (int q = (m0 + 2) / 3 * 3; q + 3 <= m1; q += 3) {
 			struct magg a;
-			if (!alive_month(c->ix, orgs[i], q) ||
-			    !alive_month(c->ix, orgs[i], q + 1) ||
-			    !alive_month(c->ix, orgs[i], q + 2))
+			if (!alive[q - m0] || !alive[q - m0 + 1] ||
+			    !alive[q - m0 + 2])
 				continue;
 			fr->quarters++;
 			total.quarters++;
-			magg_sum(orgs[i], q, q + 3, &a);
+			magg_sum_rows(ra, nr, q, q + 3, &a);
 			if (a.thematic)
 				continue;
 			fr->no_thematic++;
 			total.no_thematic++;
-			if (json_array_size(quarters) < PARTY_LIST_MAX) {
-				char qb[16];
-				snprintf(qb, sizeof(qb), "%04d-Q%d",
-					 (q / 12) % 10000, q % 12 / 3 + 1);
-				json_array_append_new(
-					quarters,
-					json_pack("{s:o,s:s}", "org",
-						  party_org_brief(c->ix, orgs[i],
-								  on),
-						  "quarter", qb));
-			}
+			if (json_array_size(quarters) < PARTY_LIST_MAX)
+				list_quarter(quarters, c->ix, cell, on, q);
 		}
 	}
-	/* short meetings are few: read them by the (short_, held_on) index
-	 * and keep those held in the subtree (tree of `on`) */
-	st = db_prepare(c->r->db,
-			"SELECT id, org_id, held_on, duration, thematic_part,"
-			" kind FROM party_meetings WHERE short_ = 1"
-			" AND held_on >= ? AND held_on < ? ORDER BY held_on, id",
-			c->err);
-	if (!st)
+	if (!whole) {
+		/* a period cut inside a month: count and list by days */
+		if (shorts_scan(c, &sp, from, to, on, 1, rows, &total, shorts))
+			goto out;
+	} else if (total.shorts <= 4 * PARTY_LIST_MAX) {
+		/* few in the subtree: the meetings of the cells that held
+		 * them, by the (org_id, held_on) index */
+		if (shorts_of_cells(c, scells, nscells, from, to, on, shorts))
+			goto out;
+	} else if (shorts_scan(c, &sp, from, to, on, 0, rows, &total,
+			       shorts)) {
+		/* many: the first ones of the period are soon found */
 		goto out;
-	party_bind_day(st, 1, from);
-	party_bind_day(st, 2, to);
-	while ((step = db_step(st, c->err)) == 1) {
-		int32_t cell = (int32_t)db_column_int(st, 1);
-		int32_t held = party_col_day(st, 2, 0);
-		int32_t child = party_child_toward(c->ix, org, cell, on);
-		int64_t *slot;
-		const struct party_rules *rules = party_rules_on(held);
-		if (!child)
-			continue;
-		slot = party_imap_find(&child_row, child);
-		rows[slot ? *slot : 0].shorts++;
-		total.shorts++;
-		if (json_array_size(shorts) < PARTY_LIST_MAX)
-			json_array_append_new(
-				shorts,
-				json_pack("{s:I,s:o,s:o,s:I,s:i}", "id",
-					  (json_int_t)db_column_int(st, 0),
-					  "org",
-					  party_org_brief(c->ix, cell, on),
-					  "date", party_col_json_text(st, 2),
-					  "duration",
-					  (json_int_t)db_column_int(st, 3),
-					  "minimum",
-					  db_column_int(st, 4)
-						  ? rules->min_minutes_thematic
-						  : rules->min_minutes));
 	}
-	if (step < 0)
-		goto out;
 	by = json_array();
-	for (size_t i = 0; i < nk; i++) {
+	for (size_t i = 0; i < sp.nk; i++) {
 		struct flag_row *fr = &rows[i + 1];
 		json_array_append_new(
 			by, json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "org",
-				      party_org_brief(c->ix, kids[i], on),
+				      party_org_brief(c->ix, sp.kids[i], on),
 				      "cells", (json_int_t)fr->cells,
 				      "months_due", (json_int_t)fr->months,
 				      "months_skipped", (json_int_t)fr->skipped,
@@ -685,11 +951,11 @@ out:
 	json_decref(quarters);
 	json_decref(shorts);
 	json_decref(by);
-	db_finalize(st);
-	party_imap_release(&child_row);
+	party_span_release(&sp);
 	free(rows);
-	free(kids);
-	free(orgs);
+	free(mfirst);
+	free(alive);
+	free(scells);
 	return rc;
 }
 
@@ -756,15 +1022,14 @@ static int member_rates(struct party_ctx *c, const char *sql, int64_t key,
 
 int party_attendance(struct party_ctx *c)
 {
-	int32_t from = 0, to = 0, on, org = 0, *orgs = NULL, *kids = NULL;
+	int32_t from = 0, to = 0, on, org = 0;
 	int64_t member = 0, tot[3] = {0}, *rows = NULL;
-	size_t n, nk;
+	size_t nk, slot = 0, cur_end;
 	int m0, m1, rc = -1;
-	struct party_imap child_row;
+	struct party_span sp = {0};
 	json_t *by = NULL, *members = NULL, *res;
 	const struct index_org_version *top;
 
-	party_imap_init(&child_row);
 	if (party_arg_day(c, "from", 1, &from) ||
 	    party_arg_day(c, "to", 1, &to) || tree_day(c, to, &on) ||
 	    party_arg_org(c, "org", 1, on, &org) ||
@@ -776,23 +1041,29 @@ int party_attendance(struct party_ctx *c)
 		goto out;
 	}
 	period_months(c, from, to, &m0, &m1);
-	nk = index_children(c->ix, org, on, &kids);
+	if (party_span_init(&sp, c->ix, org, on))
+		goto out;
+	pcache_for(sp.t);
+	nk = sp.nk;
 	rows = xcalloc(3 * (nk + 1), sizeof(*rows));
-	for (size_t i = 0; i < nk; i++)
-		*party_imap_get(&child_row, kids[i], 0) = (int64_t)i + 1;
-	n = party_subtree(c->ix, org, on, &orgs);
-	for (size_t i = 0; i < n; i++) {
+	cur_end = sp.top + 1;
+	for (size_t i = sp.top; i < sp.t->end[sp.top]; i++) {
 		struct magg a;
-		int32_t child;
-		int64_t *slot, *r3;
-		const struct index_org_version *v = index_org_on(c->ix, orgs[i],
-								 on);
-		if (!v || !org_kind_holds_members(v->kind))
+		const struct magg *ra;
+		size_t nr;
+		int64_t *r3;
+		if (i == cur_end) {
+			slot++;
+			cur_end = sp.t->end[i];
+		}
+		if (!org_kind_holds_members(sp.t->kind[i]))
 			continue;
-		magg_sum(orgs[i], m0, m1, &a);
-		child = party_child_toward(c->ix, org, orgs[i], on);
-		slot = party_imap_find(&child_row, child);
-		r3 = &rows[3 * (slot ? *slot : 0)];
+		nr = pcache.cnt[i];
+		if (!nr)
+			continue;
+		ra = &mcache.rows[pcache.off[i]];
+		magg_sum_rows(ra, nr, m0, m1, &a);
+		r3 = &rows[3 * slot];
 		r3[0] += a.present;
 		r3[1] += a.excused;
 		r3[2] += a.absent;
@@ -804,7 +1075,7 @@ int party_attendance(struct party_ctx *c)
 	for (size_t i = 0; i < nk; i++)
 		json_array_append_new(
 			by, rate_obj(json_pack("{s:o}", "org",
-					       party_org_brief(c->ix, kids[i],
+					       party_org_brief(c->ix, sp.kids[i],
 							       on)),
 				     rows[3 * (i + 1)], rows[3 * (i + 1) + 1],
 				     rows[3 * (i + 1) + 2]));
@@ -842,70 +1113,105 @@ int party_attendance(struct party_ctx *c)
 out:
 	json_decref(by);
 	json_decref(members);
-	party_imap_release(&child_row);
+	party_span_release(&sp);
 	free(rows);
-	free(kids);
-	free(orgs);
 	return rc;
 }
 
 /* ---- striking-off candidates ---- */
 
+/* {"id","code","name","kind"} as party_org_brief, written straight into
+ * sb: a national list of candidates holds thousands of them. */
+static int org_brief_sb(struct strbuf *sb, const struct index *ix, int32_t org,
+			int32_t day)
+{
+	const struct index_org_version *v = index_org_on(ix, org, day);
+
+	if (!v) {
+		const struct index_org_version *all;
+		size_t n = index_org_versions(ix, org, &all);
+		if (!n)
+			return strbuf_adds(sb, "null");
+		v = &all[n - 1];
+	}
+	return strbuf_addf(sb, "{\"id\":%d,\"code\":", (int)org) ||
+	       strbuf_add_json_str(sb, v->code) ||
+	       strbuf_adds(sb, ",\"name\":") ||
+	       strbuf_add_json_str(sb, v->name) ||
+	       strbuf_adds(sb, ",\"kind\":") ||
+	       strbuf_add_json_str(sb, org_kind_names[v->kind]) ||
+	       strbuf_addc(sb, '}');
+}
+
 int party_strike_candidates(struct party_ctx *c)
 {
 	int64_t year = 0;
-	int32_t org = 0, on, y0, y1;
+	int32_t org = 0, on, y1;
 	struct db_stmt *st = NULL;
-	json_t *arr = NULL;
-	int rc = -1, step;
+	int rc = -1, step, bad = 0;
+	struct party_span sp = {0};
+	struct strbuf sb;
+	char dbuf[11];
+	size_t n = 0;
 
+	strbuf_init(&sb, c->out->max);
 	if (party_arg_int(c, "year", 1, 1900, 9999, &year))
 		goto out;
-	y0 = day_from_ymd((int)year, 1, 1);
 	y1 = day_from_ymd((int)year + 1, 1, 1);
 	on = y1 - 1 > c->today ? c->today : y1 - 1;
 	if (party_arg_day(c, "on", 0, &on) ||
-	    party_arg_org(c, "org", 1, on, &org))
+	    party_arg_org(c, "org", 1, on, &org) ||
+	    party_span_init(&sp, c->ix, org, on))
 		goto out;
-	/* absences without reason are few: the (status, held_on) index */
+	/* the months absent per member and year are kept with each meeting
+	 * (party_sum.c): the candidates are one range of an index */
 	st = db_prepare(c->r->db,
-			"SELECT member_id, count(DISTINCT substr(held_on, 1, 7))"
-			" FROM party_attendance WHERE status = 'absent'"
-			" AND held_on >= ? AND held_on < ? GROUP BY member_id"
-			" HAVING count(DISTINCT substr(held_on, 1, 7)) >= 3"
-			" ORDER BY member_id",
+			"SELECT member_id, n_months FROM party_absence_months"
+			" WHERE year = ? AND n_months >= 3 ORDER BY member_id",
 			c->err);
 	if (!st)
 		goto out;
-	party_bind_day(st, 1, y0);
-	party_bind_day(st, 2, y1);
-	arr = json_array();
+	db_bind_int(st, 1, year);
+	day_format(on, dbuf);
+	bad |= strbuf_addf(&sb, "{\"org\":%d,\"year\":%lld,\"on\":\"%s\","
+				"\"rule\":",
+			   (int)org, (long long)year, dbuf) ||
+	       strbuf_add_json_str(
+		       &sb,
+		       TR("vắng mặt không lý do 3 tháng trong năm: đề nghị xóa tên (hoso op strike-off)",
+			  "absent without reason 3 months in a year: propose striking off (hoso op strike-off)")) ||
+	       strbuf_adds(&sb, ",\"candidates\":[");
+	/* the answer is written as it is read, not built as a JSON tree:
+	 * the whole Party's list runs to thousands of members */
 	while ((step = db_step(st, c->err)) == 1) {
 		int32_t mid = (int32_t)db_column_int(st, 0);
 		int32_t place = index_member_place(c->ix, mid, on);
 		const struct index_member *m = index_member(c->ix, mid);
 		if (!place || !m || m->ended <= on ||
-		    !party_child_toward(c->ix, org, place, on))
+		    party_span_slot(&sp, place) < 0)
 			continue;
-		json_array_append_new(
-			arr,
-			json_pack("{s:i,s:s,s:o,s:I,s:{s:s,s:i}}", "member", mid,
-				  "full_name", m->full_name, "org",
-				  party_org_brief(c->ix, place, on),
-				  "months_absent",
-				  (json_int_t)db_column_int(st, 1), "operation",
-				  "name", "strike-off", "member", mid));
+		bad |= strbuf_addf(&sb, "%s{\"member\":%d,\"full_name\":",
+				   n++ ? "," : "", (int)mid) ||
+		       strbuf_add_json_str(&sb, m->full_name) ||
+		       strbuf_adds(&sb, ",\"org\":") ||
+		       org_brief_sb(&sb, c->ix, place, on) ||
+		       strbuf_addf(&sb, ",\"months_absent\":%lld,"
+					"\"operation\":{\"name\":\"strike-off\","
+					"\"member\":%d}}",
+				   (long long)db_column_int(st, 1), (int)mid);
 	}
 	if (step < 0)
 		goto out;
-	rc = party_reply(
-		c, json_pack("{s:i,s:I,s:o,s:s,s:O}", "org", org, "year",
-			     (json_int_t)year, "on", party_json_day(on), "rule",
-			     TR("vắng mặt không lý do 3 tháng trong năm: đề nghị xóa tên (hoso op strike-off)",
-				"absent without reason 3 months in a year: propose striking off (hoso op strike-off)"),
-			     "candidates", arr));
+	bad |= strbuf_adds(&sb, "]}") || strbuf_add(c->out, sb.buf, sb.len);
+	if (bad) {
+		hoso_err(c->err, HOSO_EIO, "%s",
+			 TR("câu trả lời quá lớn", "answer too large"));
+		goto out;
+	}
+	rc = 0;
 out:
-	json_decref(arr);
 	db_finalize(st);
+	party_span_release(&sp);
+	strbuf_release(&sb);
 	return rc;
 }

@@ -63,40 +63,11 @@ static json_t *ranking_row(struct db_stmt *st, const struct index *ix)
 			 (json_int_t)db_column_int(st, 6));
 }
 
-/* Counts of excellent and good members of grassroots g in year. */
-static int cap_counts(struct party_ctx *c, int64_t year, int32_t g,
-		      int64_t *excellent, int64_t *good)
-{
-	struct db_stmt *st = db_prepare(
-		c->r->db,
-		"SELECT level, count(*) FROM party_rankings WHERE year = ?"
-		" AND subject = 'member' AND grassroots_id = ?"
-		" AND level IN ('excellent', 'good') GROUP BY level",
-		c->err);
-	int step;
-
-	*excellent = *good = 0;
-	if (!st)
-		return -1;
-	db_bind_int(st, 1, year);
-	db_bind_int(st, 2, g);
-	while ((step = db_step(st, c->err)) == 1) {
-		size_t len;
-		const char *lv = db_column_text(st, 0, &len);
-		if (lv && !strcmp(lv, "excellent"))
-			*excellent = db_column_int(st, 1);
-		else
-			*good = db_column_int(st, 1);
-	}
-	db_finalize(st);
-	return step < 0 ? -1 : 0;
-}
-
 int party_ranking_set(struct party_ctx *c)
 {
 	int64_t year = 0, score = -1, seq = 0, exc, good;
-	int32_t day = 0, id = 0, place, grassroots;
-	int subject = 0, level = -1, rc = -1, began = 0, step;
+	int32_t day = 0, id = 0, place, grassroots, old_g = 0;
+	int subject = 0, level = -1, rc = -1, began = 0, step, old_level = -1;
 	const char *note = NULL;
 	const struct party_rules *rules;
 	struct db_stmt *st = NULL;
@@ -194,8 +165,14 @@ int party_ranking_set(struct party_ctx *c)
 	step = db_step(st, c->err);
 	if (step < 0)
 		goto out;
-	if (step == 1)
+	if (step == 1) {
+		size_t len;
+		const char *lv = db_column_text(st, 2, &len);
+		old_level = enum_lookup(party_level_names, PARTY_LEVEL_COUNT,
+					lv, len);
+		old_g = (int32_t)db_column_int(st, 7);
 		replaced = ranking_row(st, c->ix);
+	}
 	db_finalize(st);
 	st = NULL;
 	if (party_write_op(c, "party.ranking", day, &seq))
@@ -230,6 +207,10 @@ int party_ranking_set(struct party_ctx *c)
 		goto out;
 	}
 	st = NULL;
+	if (subject == 0 &&
+	    ((replaced && party_sum_rank(c, year, old_g, old_level, -1)) ||
+	     party_sum_rank(c, year, grassroots, level, 1)))
+		goto out;
 	if (party_commit(c)) {
 		began = 0;
 		goto out;
@@ -240,7 +221,7 @@ int party_ranking_set(struct party_ctx *c)
 	 * one, and the grassroots committee settles the final list */
 	if (subject == 0 && grassroots &&
 	    (level == PARTY_EXCELLENT || level == PARTY_GOOD)) {
-		if (cap_counts(c, year, grassroots, &exc, &good))
+		if (party_sum_cap_counts(c, year, grassroots, &exc, &good))
 			goto out;
 		if (exc > party_excellent_cap(rules, (long)good))
 			json_array_append_new(
@@ -493,6 +474,7 @@ int party_ranking_cap(struct party_ctx *c)
 	const struct party_rules *rules;
 	int64_t checked = 0;
 	int rc = -1, step;
+	struct party_span sp = {0};
 
 	if (party_arg_int(c, "year", 1, 1930, 9999, &year))
 		goto out;
@@ -503,34 +485,38 @@ int party_ranking_cap(struct party_ctx *c)
 	if (party_arg_day(c, "on", 0, &on) ||
 	    party_arg_org(c, "org", 1, on, &org))
 		goto out;
+	/* one summary row per grassroots organisation (party_sum.c) */
 	st = db_prepare(c->r->db,
-			"SELECT grassroots_id, level, count(*) FROM party_rankings"
-			" WHERE year = ? AND subject = 'member'"
-			" AND grassroots_id > 0"
-			" AND level IN ('excellent', 'good')"
-			" GROUP BY grassroots_id, level ORDER BY grassroots_id",
+			"SELECT grassroots_id, excellent, good FROM"
+			" party_rank_counts WHERE year = ? AND grassroots_id > 0"
+			" AND (excellent > 0 OR good > 0) ORDER BY grassroots_id",
 			c->err);
-	if (!st)
+	if (!st || party_span_init(&sp, c->ix, org, on))
 		goto out;
 	db_bind_int(st, 1, year);
 	over = json_array();
 	for (;;) {
-		int32_t g = 0;
 		step = db_step(st, c->err);
 		if (step < 0)
 			goto out;
-		if (step == 1)
-			g = (int32_t)db_column_int(st, 0);
-		if (cur && (step == 0 || g != cur)) {
+		if (step == 0)
+			break;
+		cur = (int32_t)db_column_int(st, 0);
+		cur_exc = db_column_int(st, 1);
+		cur_good = db_column_int(st, 2);
+		{
 			/* a grassroots organisation counts under org when it
 			 * is in the subtree on `on`, or was on its last day */
 			int32_t d = on;
+			int in;
 			if (!index_org_on(c->ix, cur, d)) {
 				const struct index_org_version *v;
 				size_t nv = index_org_versions(c->ix, cur, &v);
 				d = nv ? v[nv - 1].to - 1 : on;
 			}
-			if (party_child_toward(c->ix, org, cur, d)) {
+			in = d == on ? party_span_slot(&sp, cur) >= 0
+				     : party_child_toward(c->ix, org, cur, d) != 0;
+			if (in) {
 				long allowed = party_excellent_cap(
 					rules, (long)cur_good);
 				checked++;
@@ -548,18 +534,6 @@ int party_ranking_cap(struct party_ctx *c)
 							  "allowed",
 							  (json_int_t)allowed));
 			}
-			cur_exc = cur_good = 0;
-		}
-		if (step == 0)
-			break;
-		cur = g;
-		{
-			size_t len;
-			const char *lv = db_column_text(st, 1, &len);
-			if (lv && !strcmp(lv, "excellent"))
-				cur_exc = db_column_int(st, 2);
-			else
-				cur_good = db_column_int(st, 2);
 		}
 	}
 	rc = party_reply(c, json_pack("{s:i,s:I,s:o,s:i,s:I,s:b,s:O}", "org",
@@ -572,5 +546,6 @@ int party_ranking_cap(struct party_ctx *c)
 out:
 	json_decref(over);
 	db_finalize(st);
+	party_span_release(&sp);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* registry: the store plus its read model; answers questions (Q1-Q6) as the
  * JSON of spec/queries.md and applies operations. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +31,48 @@ void registry_close(struct registry *r)
 	free(r);
 }
 
-/* Text of a date column, or dflt when NULL. */
+/* One row of lc_periods (member_id, admitted_on, official_on, ended_on,
+ * status) as an index period. */
+static void period_row(struct db_stmt *st, struct index_period *p)
+{
+	size_t len;
+	const char *s;
+	int k;
+	p->member_id = (int32_t)db_column_int(st, 0);
+	p->admitted = db_column_day(st, 1, DAY_MIN);
+	p->official = db_column_day(st, 2, DAY_MAX);
+	p->ended = db_column_day(st, 3, DAY_MAX);
+	s = db_column_text(st, 4, &len);
+	k = s ? enum_lookup(status_names, ST_COUNT, s, len) : -1;
+	p->status = (uint8_t)(k < 0 ? ST_LEFT : k);
+}
+
+long registry_member_periods(struct db *db, int64_t id,
+			     struct index_period **out, struct hoso_error *err)
+{
+	struct db_stmt *st = db_prepare(
+		db,
+		"SELECT member_id, admitted_on, official_on, ended_on, status"
+		" FROM lc_periods WHERE member_id = ? ORDER BY admitted_on",
+		err);
+	size_t n = 0, alloc = 0;
+	int step;
+	*out = NULL;
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, id);
+	while ((step = db_step(st, err)) == 1) {
+		ALLOC_GROW(*out, n + 1, alloc);
+		period_row(st, &(*out)[n++]);
+	}
+	db_finalize(st);
+	if (step < 0) {
+		FREE_AND_NULL(*out);
+		return -1;
+	}
+	return (long)n;
+}
+
 /* The largest member id (0 when none): a size hint, found by the primary
  * key without a scan. */
 static size_t max_id(struct registry *r, struct hoso_error *err)
@@ -324,6 +366,22 @@ int registry_load_index(struct registry *r, int quiet, struct hoso_error *err)
 	free(pipe.b[1]);
 	if (step < 0)
 		goto out;
+	/* earlier periods of readmitted members: a few rows */
+	st = db_prepare(r->db,
+			"SELECT member_id, admitted_on, official_on, ended_on,"
+			" status FROM lc_periods",
+			err);
+	if (!st)
+		goto out;
+	while ((step = db_step(st, err)) == 1) {
+		struct index_period p;
+		period_row(st, &p);
+		index_builder_period(b, &p);
+	}
+	if (step < 0)
+		goto out;
+	db_finalize(st);
+	st = NULL;
 	r->ix = index_builder_finish(b);
 	b = NULL;
 	prog.done = n;
@@ -528,6 +586,50 @@ static int answer_changes(struct registry *r, const struct question *q,
 	return 0;
 }
 
+/* A readmitted member's dossier lists every membership period in time
+ * order, the earlier ones (lc_periods) then the current one (the members
+ * row): "periods":[{admitted_on, official_on, status, ended_on}]. Members
+ * never readmitted have one period, the row itself, and no such key, so
+ * their answer stays the one of spec/queries.md. */
+/* cur: the current period's admitted_on, official_on, status, ended_on as
+ * read from the members row (NULL when empty). Most members were never
+ * readmitted: one look-up in lc_periods' key finds none and adds nothing. */
+static int member_periods_json(struct registry *r, int64_t id,
+			       const char *const *cols, char cur[4][24],
+			       struct strbuf *out, struct hoso_error *err)
+{
+	struct db_stmt *st = db_prepare(
+		r->db,
+		"SELECT admitted_on, official_on, status, ended_on"
+		" FROM lc_periods WHERE member_id = ? ORDER BY admitted_on",
+		err);
+	int step, n = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, id);
+	while ((step = db_step(st, err)) == 1) {
+		strbuf_adds(out, n++ ? ",{" : ",\"periods\":[{");
+		for (int i = 0; i < 4; i++) {
+			strbuf_addf(out, "%s\"%s\":", i ? "," : "",
+				    cols[11 + i]);
+			strbuf_add_json_str(out, db_column_text(st, i, NULL));
+		}
+		strbuf_addc(out, '}');
+	}
+	db_finalize(st);
+	if (step < 0)
+		return -1;
+	if (!n)
+		return 0; /* never readmitted */
+	strbuf_adds(out, ",{");
+	for (int i = 0; i < 4; i++) {
+		strbuf_addf(out, "%s\"%s\":", i ? "," : "", cols[11 + i]);
+		strbuf_add_json_str(out, cur[i][0] ? cur[i] : NULL);
+	}
+	strbuf_adds(out, "}]");
+	return 0;
+}
+
 /* Q6 comes from the store: it is one member's whole record. */
 static int answer_member(struct registry *r, const struct question *q,
 			 struct strbuf *out, struct hoso_error *err)
@@ -540,6 +642,7 @@ static int answer_member(struct registry *r, const struct question *q,
 	struct db_stmt *st;
 	int rc = -1, step;
 	int64_t id = 0;
+	char cur[4][24]; /* the current period, for "periods" */
 	if (db_begin(r->db, 0, err))
 		return -1;
 	st = db_prepare(r->db,
@@ -610,6 +713,11 @@ static int answer_member(struct registry *r, const struct question *q,
 			strbuf_addf(out, "%lld", (long long)db_column_int(st, i));
 		else
 			strbuf_add_json_str(out, db_column_text(st, i, NULL));
+		if (i >= 11 && i <= 14) {
+			const char *v = db_column_text(st, i, NULL);
+			snprintf(cur[i - 11], sizeof(cur[0]), "%s",
+				 v ? v : "");
+		}
 	}
 	db_finalize(st);
 	st = db_prepare(r->db,
@@ -639,7 +747,10 @@ static int answer_member(struct registry *r, const struct question *q,
 	}
 	if (step < 0)
 		goto out;
-	strbuf_adds(out, "]}");
+	strbuf_addc(out, ']');
+	if (member_periods_json(r, id, cols, cur, out, err))
+		goto out;
+	strbuf_addc(out, '}');
 	rc = 0;
 out:
 	db_finalize(st);

@@ -21,6 +21,10 @@ struct registry *registry_open(const char *uri, unsigned flags,
 /* Builds the read model from the store (no-op when already built). */
 int registry_load_index(struct registry *r, int quiet, struct hoso_error *err);
 void registry_close(struct registry *r);
+/* The earlier, closed membership periods of a readmitted member (lc_periods)
+ * in time order, *out malloc'd (NULL when none); returns how many, or -1. */
+long registry_member_periods(struct db *db, int64_t id,
+			     struct index_period **out, struct hoso_error *err);
 
 enum question_kind {
 	Q_COUNT,

@@ -8,12 +8,15 @@ import json
 import os
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import datetime
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import backend  # noqa: E402  (SQLite file or PostgreSQL database)
 
 HOSO = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
                        os.environ.get("HOSO", "./hoso"))
@@ -230,7 +233,7 @@ def main():
     data = os.path.join(tmp, "data")
     os.mkdir(data)
     write_data(data)
-    db = os.path.join(tmp, "hoso.db")
+    db = backend.store(tmp, "hoso.db")
     rc, out, err = run(db, "import", data)
     if rc != 0:
         print("import failed:", err)
@@ -299,7 +302,7 @@ def main():
     check(rc == 0, "audit verify intact: " + out + err)
     rc, out, err = run(db, "audit", "--limit", "5")
     check(rc == 0 and len(json.loads(out)) == 5, "audit --limit 5")
-    con = sqlite3.connect(db)
+    con = backend.connect(db)
     con.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3")
     con.commit()
     con.close()
@@ -323,7 +326,7 @@ def main():
 
 
 def db_count(db, table):
-    con = sqlite3.connect(db)
+    con = backend.connect(db)
     n = con.execute("SELECT count(*) FROM " + table).fetchone()[0]
     con.close()
     return n
@@ -597,6 +600,47 @@ def run_api(srv, db, token):
     check(tr and tr[-1]["actor"] == "admin" and tr[-1]["target"] ==
           "member:1", "transfer audit entry names actor and target")
 
+    # Dossier reads from many clients at once: the audit entries are
+    # written in group commits, each read has exactly one entry, the reply
+    # comes only after it, and the chain stays intact.
+    before = db_count(db, "audit_log")
+    con = backend.connect(db)
+    known = [r[0] for r in con.execute("SELECT id FROM members ORDER BY id")]
+    con.close()
+    ids = [known[i % len(known)] for i in range(40)]
+    statuses = []
+
+    def reader(k):
+        c = Client(srv)
+        c.cookie = admin.cookie
+        for m in ids[k::8]:
+            st, _, js, _ = c.req("GET", "/api/v1/members/%d" % m)
+            statuses.append((m, st, js and js.get("id")))
+            # the entry is there as soon as the reply is
+            if st == 200:
+                c2 = backend.connect(db)
+                n = c2.execute("SELECT count(*) FROM audit_log WHERE "
+                               "action = 'member.read' AND target = ?",
+                               ("member:%d" % m,)).fetchone()[0]
+                c2.close()
+                if n < 1:
+                    statuses.append((m, "unaudited", None))
+    ths = [threading.Thread(target=reader, args=(k,)) for k in range(8)]
+    for t in ths:
+        t.start()
+    for t in ths:
+        t.join()
+    ok = [m for m, st, got in statuses if st == 200 and got == m]
+    check(len(ok) == len(ids) and
+          not any(st == "unaudited" for _, st, _ in statuses),
+          "40 concurrent dossier reads answered, each audited before its "
+          "reply: %s" % [x for x in statuses if x[1] != 200][:5])
+    check(db_count(db, "audit_log") - before == len(ok),
+          "one audit entry per concurrent read (%d for %d)" %
+          (db_count(db, "audit_log") - before, len(ok)))
+    rc, out, err = run(db, "audit", "verify")
+    check(rc == 0, "audit chain intact after group commits: " + out + err)
+
     # login throttling: 5 failures per user+address, then 429
     c = Client(srv)
     for i in range(5):
@@ -606,6 +650,21 @@ def run_api(srv, db, token):
           "6th login after 5 failures is 429 (%d)" % st)
     st, _, js = c.login("org", "pw-org-secret")
     check(st == 200, "throttling is per user")
+
+    # A session checked recently is remembered for a few seconds: a user
+    # disabled meanwhile (by the CLI, another process) is locked out once
+    # that time has passed, and a logout ends the session at once.
+    rc, _, _ = run(db, "user", "add", "brief", "--role", "viewer", "--org",
+                   "1", "--password-stdin", stdin="pw-brief-secret\n")
+    c = Client(srv)
+    st, _, _ = c.login("brief", "pw-brief-secret")
+    st1, _, _, _ = c.req("GET", "/api/v1/me")
+    rc, _, _ = run(db, "user", "disable", "brief")
+    time.sleep(6)  # HTTP_AUTH_CACHE_TTL (5 s) + 1
+    st2, _, _, _ = c.req("GET", "/api/v1/me")
+    check(st1 == 200 and rc == 0 and st2 == 401,
+          "a disabled user's session stops within the cache time (%d, %d)"
+          % (st1, st2))
 
     # logout ends the session
     c = clients["insp"]

@@ -5,12 +5,13 @@ backup must be a consistent prefix of the source (every operation up to its
 last one, nothing half-applied), the restored store must answer Q1-Q6
 exactly as the backup does over many random parameters (`hoso batch`), and
 the restored store plus the operations made after the backup must answer
-exactly as the source. Usage: backup.py [path/to/hoso]"""
+exactly as the source. On PostgreSQL (HOSO_TEST_DB_URL) a backup is a
+pg_dump archive: each is read through a store restored from it.
+Usage: backup.py [path/to/hoso]"""
 import json
 import os
 import random
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -18,13 +19,17 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import backend  # noqa: E402  (SQLite file or PostgreSQL database)
 import crash as h  # noqa: E402  (shared helpers: Server, run, digest...)
+
+# crash.py's helpers (digest, transfer_plan) read the store through backend
+h.sqlite3 = backend
 
 RNG = random.Random(5)
 
 
 def questions(db, n):
-    c = sqlite3.connect(db)
+    c = backend.connect(db)
     orgs = [r[0] for r in c.execute("SELECT DISTINCT id FROM org_versions")]
     members = [r[0] for r in c.execute("SELECT id FROM members")]
     names = [r[0].split()[-1] for r in c.execute(
@@ -63,7 +68,7 @@ def answers(db, qs):
 
 
 def transfer_ops(db):
-    c = sqlite3.connect(db)
+    c = backend.connect(db)
     try:
         return [(r[0], json.loads(r[1])) for r in c.execute(
             "SELECT seq, payload FROM operations WHERE kind = 'transfer' "
@@ -72,12 +77,23 @@ def transfer_ops(db):
         c.close()
 
 
+def view(tmp, b):
+    """A store holding backup b: b itself (SQLite), or a new database
+    restored from the pg_dump archive."""
+    if not backend.PG:
+        return b
+    v = backend.store(tmp, "view-" + os.path.basename(b))
+    rc, _, err = h.run(v, "restore", b)
+    h.check(rc == 0, "restore %s to read it" % os.path.basename(b), err)
+    return v
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="hoso-backup-")
     try:
         data = os.path.join(tmp, "data")
         h.generate(data, "tiny", 5)
-        src = os.path.join(tmp, "src.db")
+        src = backend.store(tmp, "src.db")
         rc, _, err = h.run(src, "import", data)
         h.check(rc == 0, "import", err)
         token = h.admin_token(src)
@@ -121,8 +137,9 @@ def main():
         qs = questions(src, 400)
         src_answers = answers(src, qs)
         h.check(sum(a[0] == 0 for a in src_answers) > 300, "questions answered")
-        for b, n0, n1 in backups:
-            name = os.path.basename(b)
+        for f, n0, n1 in backups:
+            name = os.path.basename(f)
+            b = view(tmp, f)
             h.consistent(b, "backup %s" % name)
             ops = transfer_ops(b)
             last = ops[-1][0] if ops else 0
@@ -134,8 +151,8 @@ def main():
                     "%s holds every transfer acknowledged before it began"
                     % name)
             # restore into a new store: the same answers as the backup
-            r = os.path.join(tmp, "r-" + name)
-            rc, out, err = h.run(r, "restore", b)
+            r = backend.store(tmp, "r-" + name)
+            rc, out, err = h.run(r, "restore", f)
             h.check(rc == 0, "restore %s into a new store" % name, err)
             h.check(h.digest(r) == h.digest(b), "restored store equals the "
                     "backup (%s)" % name)
@@ -163,21 +180,25 @@ def main():
                     % name)
         # restore over an existing store keeps the old one aside
         b0 = backups[0][0]
-        over = os.path.join(tmp, "over.db")
-        shutil.copy(src, over)
+        over = backend.copy(src, tmp, "over.db")
         before = h.digest(over)
         rc, _, err = h.run(over, "restore", b0)
         h.check(rc == 0, "restore over an existing store", err)
-        h.check(h.digest(over) == h.digest(b0), "the store is the backup")
-        h.check(os.path.exists(over + ".before-restore") and
-                h.digest(over + ".before-restore") == before,
+        h.check(h.digest(over) == h.digest(view(tmp, b0)),
+                "the store is the backup")
+        # SQLite: STORE.before-restore; PostgreSQL: a pg_dump archive
+        # DATABASE.before-restore beside the backup
+        saved = (over if not backend.PG else
+                 os.path.join(tmp, backend.db_name(over))) + ".before-restore"
+        h.check(os.path.exists(saved) and
+                h.digest(view(tmp, saved)) == before,
                 "the replaced store is kept as .before-restore")
         h.consistent(over, "restored over an existing store")
         # a damaged backup is refused and the store left alone
         bad = os.path.join(tmp, "bad.db")
         with open(b0, "rb") as f:
             raw = bytearray(f.read())
-        for i in range(8192, len(raw), 4096):
+        for i in range(min(8192, len(raw) // 4), len(raw), 4096):
             raw[i:i + 64] = b"\xff" * 64
         with open(bad, "wb") as f:
             f.write(raw)

@@ -22,6 +22,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import backend  # noqa: E402  (SQLite file or PostgreSQL database)
 import oracle  # noqa: E402
 from conformance import REPO, SHARED, Hoso, Report, check_answer  # noqa: E402
 
@@ -174,7 +175,7 @@ def questions(db, rnd, scale=1.0):
 
 def check_dataset(rep, binary, label, ddir, tmp, rnd, scale):
     t0 = time.time()
-    store = os.path.join(tmp, label + '.db')
+    store = backend.store(tmp, label + '.db')
     h = Hoso(binary, store)
     code, out, err = h.run('import', ddir, '--quiet')
     if not rep.ok(code == 0, '%s: import' % label, 'exit %d: %s' % (code, err[-800:])):

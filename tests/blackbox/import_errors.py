@@ -13,6 +13,9 @@ import sys
 import tempfile
 import unicodedata
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import backend  # noqa: E402  (SQLite file or PostgreSQL database)
+
 HOSO = os.path.abspath(sys.argv[1])
 passed = 0
 failed = 0
@@ -91,7 +94,7 @@ def main():
     try:
         good = os.path.join(tmp, "good")
         write(good)
-        db = os.path.join(tmp, "s.db")
+        db = backend.store(tmp, "s.db")
         rc, _, err = run("--db", db, "--quiet", "import", good)
         check(rc == 0, "valid dataset imports", err)
         before = export_text(db, tmp)
@@ -166,16 +169,16 @@ def main():
         check(export_text(db, tmp) == before, "store unchanged after refusal")
 
         # a failed import into a new store leaves no file behind
-        newdb = os.path.join(tmp, "new.db")
+        newdb = backend.store(tmp, "new.db")
         rc, _, _ = run("--db", newdb, "--quiet", "import", os.path.join(tmp, "bad0"))
-        check(rc == 1 and not os.path.exists(newdb), "no store file after a rejected first import")
+        check(rc == 1 and backend.vacant(newdb), "no store (file, or rows) after a rejected first import")
 
         # NFD input and old tone placement: stored NFC, found by search
         d = os.path.join(tmp, "nfd")
         nfd_members = MEMBERS.replace("Nguyễn Thị Hồng", unicodedata.normalize("NFD", "Nguyễn Thị Hồng"))
         nfd_members = nfd_members.replace("Hòa Bình", "Hoà Bình").replace(",Tày,", ",tày,")
         write(d, members=nfd_members)
-        db2 = os.path.join(tmp, "nfd.db")
+        db2 = backend.store(tmp, "nfd.db")
         rc, _, err = run("--db", db2, "--quiet", "import", d)
         check(rc == 0, "NFD dataset imports", err)
         rc, out, _ = run("--db", db2, "member", "1", "--json")
@@ -188,7 +191,7 @@ def main():
         # no placements.csv: members placed in org_id over their membership
         d = os.path.join(tmp, "nopl")
         write(d, placements=None)
-        db3 = os.path.join(tmp, "nopl.db")
+        db3 = backend.store(tmp, "nopl.db")
         rc, _, err = run("--db", db3, "--quiet", "import", d)
         check(rc == 0, "dataset without placements.csv imports", err)
         rc, out, _ = run("--db", db3, "count", "4", "--on", "2010-01-01", "--json")
@@ -198,7 +201,7 @@ def main():
         e1 = os.path.join(tmp, "e1")
         e2 = os.path.join(tmp, "e2")
         run("--db", db, "export", e1)
-        db4 = os.path.join(tmp, "rt.db")
+        db4 = backend.store(tmp, "rt.db")
         rc, _, err = run("--db", db4, "--quiet", "import", e1)
         run("--db", db4, "export", e2)
         same = all(open(os.path.join(e1, f), "rb").read() == open(os.path.join(e2, f), "rb").read()

@@ -8,13 +8,13 @@ after the operations. Usage: lifecycle.py [path/to/hoso]."""
 import json
 import os
 import shutil
-import sqlite3
 import sys
 import tempfile
 import datetime
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import api  # noqa: E402  (tiny data, server and client helpers)
+import backend  # noqa: E402  (SQLite file or PostgreSQL database)
 
 HOSO = api.HOSO
 PASSED = 0
@@ -41,7 +41,7 @@ def hoso(db, *args):
 
 
 def n_ops(db):
-    c = sqlite3.connect(db)
+    c = backend.connect(db)
     n = c.execute("SELECT count(*) FROM operations").fetchone()[0]
     c.close()
     return n
@@ -336,7 +336,7 @@ def test_cli(db):
     rc, cands, err = hoso(db, "candidates", "--on", "2025-05-21", "--json")
     check(c5 in [str(r["candidate_id"]) for r in cands["rows"]],
           "the candidate is back in the pipeline")
-    c = sqlite3.connect(db)
+    c = backend.connect(db)
     kinds = [r[0] for r in c.execute(
         "SELECT kind FROM operations ORDER BY seq DESC LIMIT 2")]
     c.close()
@@ -351,8 +351,7 @@ def test_api(db, tmp):
     rc, token, err = api.run(db, "user", "token", "adm")
     token = token.strip()
     # the same operations on a copy through the CLI
-    twin = os.path.join(tmp, "twin.db")
-    shutil.copy(db, twin)
+    twin = backend.copy(db, tmp, "twin.db")
     srv = api.Server(db)
     cl = api.Client(srv, token=token)
     try:
@@ -413,7 +412,7 @@ def test_api(db, tmp):
              ["strike-off", "1", "--effective", "2027-01-10"], "strike-off")
         st, js = post(m + "1/undo", {"seq": 999999})
         check(st == 404, "undo of an unknown operation: %d" % st)
-        c = sqlite3.connect(db)
+        c = backend.connect(db)
         last = c.execute("SELECT max(seq) FROM lc_snapshots").fetchone()[0]
         c.close()
         st, js = post(m + "1/undo", {"seq": last})
@@ -477,7 +476,7 @@ def main():
         os.mkdir(data)
         api.write_data(data)
         for name, fn in (("cli.db", test_cli), ("api.db", None)):
-            db = os.path.join(tmp, name)
+            db = backend.store(tmp, name)
             rc, out, err = api.run(db, "import", data)
             check(rc == 0, "import: " + err)
             if fn:

@@ -110,6 +110,16 @@ CREATE TABLE place (member_id INTEGER NOT NULL, org_id INTEGER NOT NULL,
   vf TEXT NOT NULL, vt TEXT NOT NULL);
 CREATE INDEX place_org ON place (org_id, vf);
 CREATE INDEX place_member ON place (member_id, vf);
+CREATE TABLE period (member_id INTEGER NOT NULL, admitted_on TEXT NOT NULL,
+  official_on TEXT, status TEXT, ended_on TEXT, current INTEGER NOT NULL);
+CREATE INDEX period_member ON period (member_id, admitted_on);
+-- A member in each of their membership periods: the current one (the
+-- members.csv row) and, for a readmitted member, the earlier ones
+-- (periods.csv). Questions read members through this view.
+CREATE VIEW mem AS SELECT m.id, m.card_no, m.full_name, m.sex, m.birth_date,
+  m.ethnicity, m.religion, m.hometown, m.education, m.expertise,
+  m.theory_level, e.admitted_on, e.official_on, e.status, e.ended_on,
+  m.org_id, m.folded FROM member m JOIN period e ON e.member_id = m.id;
 """
 
 MEMBER_COLS = ['id', 'card_no', 'full_name', 'sex', 'birth_date', 'ethnicity',
@@ -139,6 +149,20 @@ def load(dataset_dir, path=':memory:'):
         db.executemany('INSERT INTO place VALUES (?,?,?,?)', (
             (int(r['member_id']), int(r['org_id']), _nul(r.get('valid_from')) or BEGIN,
              _nul(r.get('valid_to')) or END) for r in _read_csv(ppath)))
+    # Earlier periods of readmitted members and their placements (hoso's
+    # export writes them beside the interchange files; absent: none).
+    db.execute('INSERT INTO period SELECT id, admitted_on, official_on, status, ended_on, 1 '
+               'FROM member')
+    epath = os.path.join(dataset_dir, 'periods.csv')
+    if os.path.exists(epath):
+        db.executemany('INSERT INTO period VALUES (?,?,?,?,?,0)', (
+            (int(r['member_id']), r['admitted_on'], _nul(r.get('official_on')),
+             _nul(r.get('status')), _nul(r.get('ended_on'))) for r in _read_csv(epath)))
+    eppath = os.path.join(dataset_dir, 'period_placements.csv')
+    if os.path.exists(eppath):
+        db.executemany('INSERT INTO place VALUES (?,?,?,?)', (
+            (int(r['member_id']), int(r['org_id']), _nul(r.get('valid_from')) or BEGIN,
+             _nul(r.get('valid_to')) or END) for r in _read_csv(eppath)))
     # A member without placement rows is placed in org_id over [admitted_on, ended_on).
     db.execute("""INSERT INTO place SELECT m.id, m.org_id, m.admitted_on,
                   COALESCE(m.ended_on, ?) FROM member m
@@ -176,7 +200,7 @@ SUBTREE = """sub(id) AS (
   SELECT v.id FROM org_v v JOIN sub ON v.parent_id=sub.id WHERE v.vf<=:d AND :d<v.vt)"""
 
 # Active members on :d placed on :d in sub.
-ACTIVE_IN_SUB = """SELECT m.* FROM place p JOIN member m ON m.id=p.member_id
+ACTIVE_IN_SUB = """SELECT m.* FROM place p JOIN mem m ON m.id=p.member_id
   WHERE p.org_id IN (SELECT id FROM sub) AND p.vf<=:d AND :d<p.vt
     AND m.admitted_on<=:d AND (m.ended_on IS NULL OR :d<m.ended_on)"""
 
@@ -245,7 +269,7 @@ def q3_summary(db, org, day):
     SELECT c.id, c.code, c.name,
       (SELECT count(*) FROM sub s WHERE s.top=c.id AND s.kind IN ('grassroots','grassroots_cell')),
       (SELECT count(*) FROM sub s WHERE s.top=c.id AND s.kind IN ('cell','grassroots_cell')),
-      (SELECT count(*) FROM place p JOIN member m ON m.id=p.member_id
+      (SELECT count(*) FROM place p JOIN mem m ON m.id=p.member_id
         WHERE p.org_id IN (SELECT s.id FROM sub s WHERE s.top=c.id) AND p.vf<=:d AND :d<p.vt
           AND m.admitted_on<=:d AND (m.ended_on IS NULL OR :d<m.ended_on))
     FROM org_v c WHERE c.parent_id=:x AND c.vf<=:d AND :d<c.vt ORDER BY c.id"""
@@ -260,7 +284,7 @@ def q4_search(db, query, org, day, limit=20):
         return None
     qwords = fold(query).split()
     q = ('WITH RECURSIVE %s SELECT m.id, m.full_name, m.card_no, m.birth_date, p.org_id, m.folded '
-         'FROM place p JOIN member m ON m.id=p.member_id WHERE p.org_id IN (SELECT id FROM sub) '
+         'FROM place p JOIN mem m ON m.id=p.member_id WHERE p.org_id IN (SELECT id FROM sub) '
          'AND p.vf<=:d AND :d<p.vt AND m.admitted_on<=:d AND (m.ended_on IS NULL OR :d<m.ended_on)'
          % SUBTREE)
     hits = [r for r in db.execute(q, {'x': x, 'd': day}) if name_matches(qwords, r[5].split())]
@@ -306,12 +330,12 @@ def q5_changes(db, org, a, b):
     simple = []   # (key, org, day)
     for key, col in (('admitted', 'admitted_on'), ('made_official', 'official_on')):
         for (o, t) in db.execute(
-                'SELECT p.org_id, m.%s FROM member m JOIN place p ON p.member_id=m.id '
+                'SELECT p.org_id, m.%s FROM mem m JOIN place p ON p.member_id=m.id '
                 'AND p.vf<=m.%s AND m.%s<p.vt WHERE m.%s>=? AND m.%s<?'
                 % (col, col, col, col, col), (a, b)):
             simple.append((key, o, t))
     for (o, t1, status) in db.execute(
-            "SELECT p.org_id, date(m.ended_on,'-1 day'), m.status FROM member m "
+            "SELECT p.org_id, date(m.ended_on,'-1 day'), m.status FROM mem m "
             "JOIN place p ON p.member_id=m.id AND p.vf<=date(m.ended_on,'-1 day') "
             "AND date(m.ended_on,'-1 day')<p.vt WHERE m.ended_on>=? AND m.ended_on<?",
             (a, b)):
@@ -322,11 +346,14 @@ def q5_changes(db, org, a, b):
                        _in_subtree(db, x, [(s[1], s[2]) for s in simple])):
         if ok:
             out[key] += 1
-    # Moves: a member's next placement starting on t in [a, b).
+    # Moves: a member's next placement starting on t in [a, b), in the same
+    # membership period (a readmission is an admission, not a move).
     moves = db.execute(
         "SELECT p1.org_id, date(p1.vt,'-1 day'), p2.org_id, p2.vf FROM place p2 "
         "JOIN place p1 ON p1.member_id=p2.member_id AND p1.vf=(SELECT max(q.vf) FROM place q "
-        "WHERE q.member_id=p2.member_id AND q.vf<p2.vf) WHERE p2.vf>=? AND p2.vf<?",
+        "WHERE q.member_id=p2.member_id AND q.vf<p2.vf) WHERE p2.vf>=? AND p2.vf<? "
+        "AND NOT EXISTS (SELECT 1 FROM period e WHERE e.member_id=p2.member_id "
+        "AND e.ended_on IS NOT NULL AND p1.vf<e.ended_on AND e.ended_on<=p2.vf)",
         (a, b)).fetchall()
     prev = _in_subtree(db, x, [(m[0], m[1]) for m in moves])
     new = _in_subtree(db, x, [(m[2], m[3]) for m in moves])
@@ -355,6 +382,12 @@ def q6_member(db, member_id=None, card=None):
                    'valid_from': None if vf == BEGIN else vf,
                    'valid_to': None if vt == END else vt})
     out['placements'] = pl
+    periods = db.execute('SELECT admitted_on, official_on, status, ended_on FROM period '
+                         'WHERE member_id=? ORDER BY current, admitted_on',
+                         (out['id'],)).fetchall()
+    if len(periods) > 1:   # a readmitted member lists every period
+        out['periods'] = [dict(zip(('admitted_on', 'official_on', 'status', 'ended_on'), e))
+                          for e in periods]
     return out
 
 

@@ -24,7 +24,6 @@ import os
 import random
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import backend  # noqa: E402  (SQLite file or PostgreSQL database)
 import oracle  # noqa: E402
 import crosscheck  # noqa: E402
 from conformance import REPO, Report, check_answer  # noqa: E402
@@ -60,7 +60,7 @@ def batch(db, argvs):
 
 def snapshot(db):
     """What an operation may change, as sets of rows."""
-    c = sqlite3.connect(db)
+    c = backend.connect(db)
     try:
         return (sorted(c.execute("SELECT * FROM org_versions").fetchall(), key=repr),
                 sorted(c.execute("SELECT * FROM placements").fetchall(), key=repr),
@@ -135,8 +135,7 @@ BAD = [
 
 def part_ops(tmp, base, data):
     """Every operation through the CLI, checked after each, then Q1-Q5."""
-    a = os.path.join(tmp, "a.db")
-    shutil.copy(base, a)
+    a = backend.copy(base, tmp, "a.db")
     results = []
     for argv, _, _ in OPS:
         code, out, err = run(a, "op", *argv, "--json")
@@ -149,7 +148,7 @@ def part_ops(tmp, base, data):
         code, out, err = run(a, "check")
         rep.ok(code == 0, "check after %s" % " ".join(argv[:2]), out[-500:] + err[-300:])
     # specific effects
-    c = sqlite3.connect(a)
+    c = backend.connect(a)
     name = c.execute("SELECT name FROM org_versions WHERE id = 26 AND valid_from = '2016-05-01'").fetchone()
     rep.ok(name and name[0] == unicodedata.normalize("NFC", "Chi bộ Phòng Nội vụ Minh Hội (mới)"),
            "rename stored in NFC from NFD input", repr(name))
@@ -188,8 +187,7 @@ def part_ops(tmp, base, data):
     rep.ok(code == 0, "export after ops", err[-300:])
     db = oracle.load(exp)
     qs = crosscheck.questions(db, random.Random(7), 0.5)
-    b = os.path.join(tmp, "b.db")
-    shutil.copy(base, b)
+    b = backend.copy(base, tmp, "b.db")
     ans_b = batch(b, [["op"] + argv for argv, _, _ in OPS] + qs)
     rep.ok(all(x and x.get("exit") == 0 for x in ans_b[:len(OPS)]),
            "the operations through hoso batch", json.dumps(ans_b[:len(OPS)], ensure_ascii=False)[:600])
@@ -213,7 +211,7 @@ def part_ops(tmp, base, data):
 
 
 def part_rules(a):
-    c = sqlite3.connect(a)
+    c = backend.connect(a)
     name99 = c.execute("SELECT name FROM org_versions WHERE id = 99 AND coalesce(valid_from, '')"
                        " <= '2020-06-01' AND coalesce(valid_to, '9999') > '2020-06-01'").fetchone()[0]
     c.close()
@@ -263,7 +261,7 @@ def part_replay(tmp, data):
     with open(plan, encoding="utf-8") as f1, \
             open(os.path.join(EXAMPLE, "plan.csv"), encoding="utf-8") as f2:
         rep.ok(f1.read() == f2.read(), "examples/reorg-2025/plan.csv is the plan of tiny seed 1")
-    s = os.path.join(tmp, "replay.db")
+    s = backend.store(tmp, "replay.db")
     code, out, err = run(s, "import", cut)
     rep.ok(code == 0, "import the cut dataset", err[-300:])
     odb = oracle.load(cut)
@@ -298,7 +296,7 @@ def part_replay(tmp, data):
     run(s, "export", exp)
     rep.ok(nfc_lines(os.path.join(exp, "orgs.csv")) == nfc_lines(os.path.join(data, "orgs.csv")),
            "the replayed tree is the generated one (orgs.csv)")
-    full = os.path.join(tmp, "full.db")
+    full = backend.store(tmp, "full.db")
     run(full, "import", data)
     today = datetime.date.today().isoformat()
     a1 = answers(s, [["summary", "--on", today]])[0]
@@ -381,8 +379,7 @@ class Server:
 
 
 def part_api(tmp, base, exp_cli):
-    d = os.path.join(tmp, "d.db")
-    shutil.copy(base, d)
+    d = backend.copy(base, tmp, "d.db")
     for name, role, org in (("admin", "admin", None), ("org3", "organiser", "3")):
         args = ["user", "add", name, "--role", role] + (["--org", org] if org else [])
         code, out, err = run(d, *args)
@@ -404,7 +401,7 @@ def part_api(tmp, base, exp_cli):
         with open(os.path.join(exp, f), encoding="utf-8") as x, \
                 open(os.path.join(exp_cli, f), encoding="utf-8") as y:
             rep.ok(x.read() == y.read(), "API == CLI: %s" % f)
-    c = sqlite3.connect(d)
+    c = backend.connect(d)
     srcs = {r[0] for r in c.execute("SELECT source FROM operations WHERE kind LIKE 'org-%'")}
     c.close()
     rep.ok(srcs and all(s.startswith("api ") for s in srcs), "API operations record their source",
@@ -456,7 +453,7 @@ def main():
         data = os.path.join(tmp, "data")
         code, out, err = run(os.path.join(tmp, "x.db"), "generate", "--scale", "tiny", "--seed", "1",
                              "--out", data)
-        base = os.path.join(tmp, "base.db")
+        base = backend.store(tmp, "base.db")
         code2, out, err2 = run(base, "import", data)
         if not rep.ok(code == 0 and code2 == 0, "generate + import", err[-300:] + err2[-300:]):
             raise SystemExit

@@ -10,12 +10,12 @@ Usage: party.py [path/to/hoso]."""
 import json
 import os
 import shutil
-import sqlite3
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import api  # noqa: E402  (tiny data, server and client with OpenAPI checks)
+import backend  # noqa: E402  (SQLite file or PostgreSQL database)
 
 check = api.check
 ORG = "/api/v1/orgs/{id}"
@@ -33,7 +33,7 @@ def cli(db, *args):
 
 
 def count(db, sql):
-    con = sqlite3.connect(db)
+    con = backend.connect(db)
     n = con.execute(sql).fetchone()[0]
     con.close()
     return n
@@ -417,12 +417,396 @@ def test_api(srv, db):
         check(a in actions, "audit holds %s" % a)
 
 
+# ---- the roll-ups against a plain recomputation from the rows ----
+# Each roll-up of the server (summaries, cached trees of a day) is compared
+# with the same answer recomputed here from the tables: org_versions for
+# the tree of the day, party_meetings / party_attendance / party_rankings
+# for the figures. Run after writes, backdated writes, a cell moved to
+# another parent and the move undone, so a stale cache or summary shows.
+HOLDS = ("cell", "grassroots_cell")
+
+
+class Oracle:
+    def __init__(self, db):
+        con = backend.connect(db)
+        self.v = {}
+        for oid, parent, kind, vf, vt in con.execute(
+                "SELECT id, parent_id, kind, valid_from, valid_to"
+                " FROM org_versions").fetchall():
+            self.v.setdefault(oid, []).append((vf or "0000-00-00",
+                                               vt or "9999-99-99",
+                                               parent, kind))
+        for vs in self.v.values():
+            vs.sort()
+        self.meetings = con.execute(
+            "SELECT org_id, month, kind, thematic_part, short_, held_on, id"
+            " FROM party_meetings ORDER BY held_on, id").fetchall()
+        self.att = con.execute(
+            "SELECT m.org_id, a.held_on, a.status, a.member_id FROM"
+            " party_attendance a JOIN party_meetings m"
+            " ON m.id = a.meeting_id").fetchall()
+        self.place = con.execute(
+            "SELECT p.member_id, p.org_id, p.valid_from, p.valid_to,"
+            " m.ended_on FROM placements p JOIN members m"
+            " ON m.id = p.member_id").fetchall()
+        self.ranks = con.execute(
+            "SELECT year, grassroots_id, level FROM party_rankings"
+            " WHERE subject = 'member'").fetchall()
+        con.close()
+
+    def on(self, org, day):
+        for vf, vt, parent, kind in self.v.get(org, []):
+            if vf <= day < vt:
+                return parent, kind
+        return None
+
+    def child_toward(self, top, org, day):
+        """The child of top holding org on day (top itself), or None."""
+        if not self.on(top, day):
+            return None
+        prev, cur = org, org
+        for _ in range(64):
+            if cur == top:
+                return prev
+            o = self.on(cur, day)
+            if not o or not o[0]:
+                return None
+            prev, cur = cur, o[0]
+        return None
+
+    def cells(self, top, day):
+        for org in self.v:
+            o = self.on(org, day)
+            if o and o[1] in HOLDS:
+                ch = self.child_toward(top, org, day)
+                if ch is not None:
+                    yield org, ch
+
+
+def _month(d):
+    return int(d[:4]) * 12 + int(d[5:7]) - 1
+
+
+def _first(m):
+    return "%04d-%02d-01" % (m // 12, m % 12 + 1)
+
+
+def _last(m):
+    n = _first(m + 1)
+    import datetime
+    return str(datetime.date.fromisoformat(n) - datetime.timedelta(days=1))
+
+
+def oracle_flags(o, top, frm, to, on, today):
+    a, b = _month(frm), _month(to)
+    if _first(a) < frm:
+        a += 1
+    while b > a and _first(b) > today:
+        b -= 1
+    m0, m1 = a, max(a, b)
+    held, them = set(), set()
+    for org, month, kind, tp, short, _, _ in o.meetings:
+        held.add((org, _month(month + "-01")))
+        if kind == "thematic" or tp:
+            them.add((org, _month(month + "-01")))
+
+    def alive(c, m):
+        x, y = o.on(c, _first(m)), o.on(c, _last(m))
+        return bool(x and y and x[1] in HOLDS and y[1] in HOLDS)
+    by = {}
+    keys = ("cells", "months_due", "months_skipped", "cells_skipping",
+            "quarters_due", "quarters_without_thematic", "short_meetings")
+    where = {}
+    for c, ch in o.cells(top, on):
+        r = by.setdefault(ch, dict.fromkeys(keys, 0))
+        where[c] = ch
+        r["cells"] += 1
+        skipping = 0
+        for m in range(m0, m1):
+            if not alive(c, m):
+                continue
+            r["months_due"] += 1
+            if (c, m) not in held:
+                r["months_skipped"] += 1
+                skipping = 1
+        r["cells_skipping"] += skipping
+        q = (m0 + 2) // 3 * 3
+        while q + 3 <= m1:
+            if all(alive(c, q + k) for k in range(3)):
+                r["quarters_due"] += 1
+                if not any((c, q + k) in them for k in range(3)):
+                    r["quarters_without_thematic"] += 1
+            q += 3
+    listed = []
+    for org, _, _, _, short, held_on, mid in o.meetings:
+        if short and frm <= held_on < to:
+            ch = o.child_toward(top, org, on)
+            if ch is not None:
+                by.setdefault(ch, dict.fromkeys(keys, 0))
+                by[ch]["short_meetings"] += 1
+                listed.append(mid)
+    oracle_flags.listed = listed[:1000]
+    tot = dict.fromkeys(keys, 0)
+    for r in by.values():
+        for k in keys:
+            tot[k] += r[k]
+    return tot, {k: v for k, v in by.items() if k != top}, m0, m1
+
+
+def oracle_attendance(o, top, m0, m1, on):
+    where = dict(o.cells(top, on))
+    tot = {"present": 0, "excused": 0, "absent": 0}
+    by = {}
+    lo, hi = _first(m0), _first(m1)
+    for org, held_on, status, _ in o.att:
+        if org in where and lo <= held_on < hi:
+            tot[status] += 1
+            r = by.setdefault(where[org], {"present": 0, "excused": 0,
+                                           "absent": 0})
+            r[status] += 1
+    return tot, by
+
+
+def oracle_strike(o, top, year, on):
+    months = {}
+    for _, held_on, status, mid in o.att:
+        if status == "absent" and held_on[:4] == str(year):
+            months.setdefault(mid, set()).add(held_on[:7])
+    out = []
+    for mid, ms in sorted(months.items()):
+        if len(ms) < 3:
+            continue
+        place = [org for m, org, vf, vt, ended in o.place if m == mid and
+                 vf <= on and (vt is None or vt > on) and
+                 (ended is None or ended > on)]
+        if place and o.child_toward(top, place[0], on) is not None:
+            out.append((mid, len(ms)))
+    return out
+
+
+def oracle_cap(o, top, year, on):
+    cnt = {}
+    for y, g, level in o.ranks:
+        if y == year and g > 0 and level in ("excellent", "good"):
+            c = cnt.setdefault(g, [0, 0])
+            c[0 if level == "excellent" else 1] += 1
+    checked, over = 0, []
+    for g in sorted(cnt):
+        d = on
+        if not o.on(g, on):
+            import datetime
+            last = o.v[g][-1][1]
+            d = str(datetime.date.fromisoformat(last) -
+                    datetime.timedelta(days=1)) if last < "9999" else on
+        if o.child_toward(top, g, d) is None:
+            continue
+        checked += 1
+        exc, good = cnt[g]
+        if exc > good * 20 // 100:
+            over.append((g, exc, good, good * 20 // 100))
+    return checked, over
+
+
+def compare_rollups(c, db, label, tops, on, year=2025):
+    import datetime
+    today = str(datetime.date.today())
+    o = Oracle(db)
+    frm, to = "%d-01-01" % year, "%d-01-01" % (year + 1)
+    for top in tops:
+        q = "from=%s&to=%s&on=%s" % (frm, to, on)
+        st, _, js, _ = c.req("GET", "/api/v1/orgs/%d/meetings/flags?%s"
+                             % (top, q), pattern=ORG + "/meetings/flags")
+        tot, by, m0, m1 = oracle_flags(o, top, frm, to, on, today)
+        got_by = {r["org"]["id"]: {k: r[k] for k in tot} for r in
+                  (js or {}).get("by_child", []) if any(r[k] for k in tot)}
+        want_by = {k: v for k, v in by.items() if any(v.values())}
+        check(st == 200 and [x["id"] for x in js["short_meetings"]] ==
+              oracle_flags.listed, "%s: short meetings listed under %d"
+              % (label, top))
+        check(st == 200 and js["totals"] == tot and got_by == want_by,
+              "%s: flags of %d on %s equal the recomputation (%s vs %s)"
+              % (label, top, on, js and js.get("totals"), tot))
+        st, _, js, _ = c.req("GET", "/api/v1/orgs/%d/attendance?%s"
+                             % (top, q), pattern=ORG + "/attendance")
+        tot, by = oracle_attendance(o, top, m0, m1, on)
+        got_by = {r["org"]["id"]: {k: r[k] for k in tot} for r in
+                  (js or {}).get("by_child", []) if
+                  r["present"] + r["excused"] + r["absent"]}
+        want_by = {k: v for k, v in by.items() if k != top}
+        check(st == 200 and {k: js[k] for k in tot} == tot and
+              got_by == want_by,
+              "%s: attendance of %d on %s equals the recomputation"
+              % (label, top, on))
+        st, _, js, _ = c.req("GET", "/api/v1/orgs/%d/strike-off-candidates"
+                             "?year=%d&on=%s" % (top, year, on),
+                             pattern=ORG + "/strike-off-candidates")
+        got = [(x["member"], x["months_absent"]) for x in
+               (js or {}).get("candidates", [])]
+        want = oracle_strike(o, top, year, on)
+        check(st == 200 and got == want,
+              "%s: striking-off candidates of %d on %s (%s vs %s)"
+              % (label, top, on, got[:5], want[:5]))
+        st, _, js, _ = c.req("GET", "/api/v1/orgs/%d/rankings/cap?year=%d"
+                             "&on=%s" % (top, year, on),
+                             pattern=ORG + "/rankings/cap")
+        checked, over = oracle_cap(o, top, year, on)
+        got = [(x["org"]["id"], x["excellent"], x["good"], x["allowed"])
+               for x in (js or {}).get("over_cap", [])]
+        check(st == 200 and js["checked"] == checked and got == over,
+              "%s: 20%% cap of %d on %s (%s %s vs %s %s)"
+              % (label, top, on, js and js.get("checked"), got[:3],
+                 checked, over[:3]))
+
+
+def test_rollups_vs_sql(db):
+    """Roll-ups on the demo store against the recomputation, through the
+    server, around writes, backdated writes, a move and its undo."""
+    rc, out, err = api.run(db, "user", "add", "root", "--role", "admin",
+                           "--password-stdin", stdin="pw-root-secret\n")
+    con = backend.connect(db)
+    root = con.execute("SELECT id FROM org_versions WHERE parent_id IS NULL"
+                       " ORDER BY id").fetchone()[0]
+    kids = [r[0] for r in con.execute(
+        "SELECT DISTINCT id FROM org_versions WHERE parent_id = ?"
+        " ORDER BY id", (root,)).fetchall()]
+    # a cell with meetings and members, and a grassroots committee
+    # elsewhere to move it under
+    cell = member = None
+    for c_id, p_id in con.execute(
+            "SELECT m.org_id, v.parent_id FROM party_meetings m JOIN"
+            " org_versions v ON v.id = m.org_id AND v.kind = 'cell'"
+            " AND v.valid_to IS NULL GROUP BY m.org_id, v.parent_id"
+            " ORDER BY count(*), m.org_id").fetchall():
+        row = con.execute(
+            "SELECT p.member_id FROM placements p JOIN members m ON"
+            " m.id = p.member_id WHERE p.org_id = ? AND p.valid_from <="
+            " '2024-01-01' AND p.valid_to IS NULL AND m.ended_on IS NULL"
+            " ORDER BY p.member_id LIMIT 1", (c_id,)).fetchone()
+        if row:
+            cell, parent, member = c_id, p_id, row[0]
+            break
+    check(cell is not None, "a cell with skipped months and a member")
+    other = con.execute(
+        "SELECT id FROM org_versions WHERE kind = 'grassroots'"
+        " AND valid_to IS NULL AND id <> ? ORDER BY id DESC LIMIT 1",
+        (parent,)).fetchone()[0]
+    held = {r[0] for r in con.execute(
+        "SELECT month FROM party_meetings WHERE org_id = ?",
+        (cell,)).fetchall()}
+    ranked = [r[0] for r in con.execute(
+        "SELECT subject_id FROM party_rankings WHERE subject = 'member'"
+        " AND year = 2025 AND level = 'good' ORDER BY subject_id LIMIT 3"
+    ).fetchall()]
+    con.close()
+    tops = [root] + kids[:2] + [parent, other]
+    srv = api.Server(db)
+    try:
+        c = api.Client(srv)
+        c.login("root", "pw-root-secret")
+        compare_rollups(c, db, "demo", tops, "2025-12-31")
+        # writes: a backdated meeting in a month the cell skipped (or a
+        # new month), the member absent, and re-rankings
+        # (2024 has no meetings yet: three months of it, the member
+        # absent, make a candidate of a year the summaries never saw)
+        free = [m for m in ("2025-%02d" % k for k in range(1, 13))
+                if m not in held][:1] + ["2024-03", "2024-06", "2024-09"]
+        for m in free:
+            st, _, js, _ = c.req("POST", "/api/v1/orgs/%d/meetings" % cell,
+                                 {"date": m + "-14", "duration": 70,
+                                  "absent": str(member)},
+                                 pattern=ORG + "/meetings")
+            check(st == 200, "backdated meeting of %s recorded (%s)"
+                  % (m, js))
+        for mid in ranked:
+            st, _, js, _ = c.req("POST", "/api/v1/members/%d/rankings" % mid,
+                                 {"year": 2025, "date": "2025-12-22",
+                                  "score": 95},
+                                 pattern="/api/v1/members/{id}/rankings")
+            check(st == 200 and js["level"] == "excellent",
+                  "re-ranked excellent (%s)" % js)
+        compare_rollups(c, db, "after writes", tops, "2025-12-31")
+        compare_rollups(c, db, "after writes", tops, "2024-12-31", 2024)
+        st, _, js, _ = c.req("GET", "/api/v1/orgs/%d/strike-off-candidates"
+                             "?year=2024" % parent,
+                             pattern=ORG + "/strike-off-candidates")
+        check(st == 200 and member in [x["member"] for x in
+                                       js["candidates"]],
+              "member %d absent 3 backdated months is a candidate" % member)
+        # the cell moves to another grassroots from 1 July: the roll-ups
+        # of a later day follow it, those of an earlier day do not
+        st, _, js, _ = c.req("POST", "/api/v1/orgs/%d/move" % cell,
+                             {"parent": other, "effective": "2025-07-01"},
+                             pattern=ORG + "/move")
+        check(st == 200, "cell %d moved under %d (%s)" % (cell, other, js))
+        seq = (js or {}).get("seq")
+        st, _, js, _ = c.req("GET", "/api/v1/orgs/%d/strike-off-candidates"
+                             "?year=2024&on=2025-12-31" % other,
+                             pattern=ORG + "/strike-off-candidates")
+        check(st == 200 and member in [x["member"] for x in
+                                       js["candidates"]],
+              "the candidate follows the moved cell to %d" % other)
+        compare_rollups(c, db, "after the move", tops, "2025-12-31")
+        compare_rollups(c, db, "after the move", tops, "2025-12-31", 2024)
+        compare_rollups(c, db, "before the move", tops, "2025-05-31")
+        if seq:
+            st, _, js, _ = c.req("POST", "/api/v1/org-operations/%d/undo"
+                                 % seq, {"reason": "nhầm"},
+                                 pattern="/api/v1/org-operations/{seq}/undo")
+            check(st == 200, "the move undone (%s)" % js)
+            compare_rollups(c, db, "after the undo", tops, "2025-12-31")
+            compare_rollups(c, db, "after the undo", tops, "2025-12-31",
+                            2024)
+        # a meeting after the undo, in a month already held: counts only
+        st, _, js, _ = c.req("POST", "/api/v1/orgs/%d/meetings" % cell,
+                             {"date": "2025-11-27", "duration": 95,
+                              "absent": str(member)},
+                             pattern=ORG + "/meetings")
+        compare_rollups(c, db, "after the last write", tops, "2025-12-31")
+        # a period of more than 64 months (the month-by-month path) and
+        # one starting mid-month
+        import datetime
+        today = str(datetime.date.today())
+        o = Oracle(db)
+        for frm, to in (("2019-01-01", "2026-01-01"),
+                        ("2024-02-15", "2025-08-01")):
+            for top in tops[:3]:
+                st, _, js, _ = c.req(
+                    "GET", "/api/v1/orgs/%d/meetings/flags?from=%s&to=%s"
+                    "&on=2025-12-31" % (top, frm, to),
+                    pattern=ORG + "/meetings/flags")
+                tot = oracle_flags(o, top, frm, to, "2025-12-31", today)[0]
+                check(st == 200 and [x["id"] for x in
+                                     js["short_meetings"]] ==
+                      oracle_flags.listed, "short meetings listed")
+                check(st == 200 and js["totals"] == tot,
+                      "flags of %d over [%s, %s) equal the recomputation"
+                      " (%s vs %s)" % (top, frm, to, js and js["totals"],
+                                        tot))
+    finally:
+        srv.stop()
+    rc, out, err = api.run(db, "check")
+    check(rc == 0, "hoso check: summaries equal their recomputation (%s)"
+          % (out[-300:] + err[-300:]))
+    # a summary out of step is found by the check
+    con = backend.connect(db)
+    con.execute("UPDATE party_absence_months SET n_months = n_months + 1"
+                " WHERE member_id = ?", (member,))
+    con.execute("DELETE FROM party_rank_counts WHERE grassroots_id IN"
+                " (SELECT min(grassroots_id) FROM party_rank_counts)")
+    con.commit()
+    con.close()
+    rc, out, err = api.run(db, "check")
+    check(rc == 1 and ("absence summary" in out + err or
+                       "vắng mặt" in out + err),
+          "hoso check finds a summary out of step (%s)" % out[-300:])
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="hoso-party-")
     data = os.path.join(tmp, "data")
     os.mkdir(data)
     api.write_data(data)
-    db = os.path.join(tmp, "hoso.db")
+    db = backend.store(tmp, "hoso.db")
     rc, out, err = api.run(db, "import", data)
     if rc != 0:
         print("import failed:", err)
@@ -459,7 +843,7 @@ def main():
 
     # the demo fills an existing store
     gen = os.path.join(tmp, "gen")
-    db2 = os.path.join(tmp, "demo.db")
+    db2 = backend.store(tmp, "demo.db")
     api.run(db2, "generate", "--scale", "tiny", "--seed", "5", "--out", gen)
     rc, out, err = api.run(db2, "import", gen)
     rc, js, err = cli(db2, "party-demo", "--year", "2025", "--seed", "3")
@@ -476,6 +860,7 @@ def main():
     t = js["totals"] if js else {}
     check(rc == 0 and t["due"] > 0 and 0 < t["reported_on_time"] +
           t["reported_late"] < t["due"], "demo: partial implementation")
+    test_rollups_vs_sql(db2)
     print("%d passed, %d failed" % (api.PASSED, api.FAILED))
     if not api.FAILED:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -21,6 +21,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import backend  # noqa: E402  (SQLite file or PostgreSQL database)
+
 HOSO = os.path.abspath(sys.argv[1])
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "conformance", "tiny"))
@@ -114,7 +117,7 @@ def main():
         T = "2025-01-01"
         cut = os.path.join(tmp, "cut")
         cut_dataset(SHARED, cut, T)
-        db = os.path.join(tmp, "s.db")
+        db = backend.store(tmp, "s.db")
         p = subprocess.run([HOSO, "--db", db, "--quiet", "import", cut], capture_output=True, text=True)
         check(p.returncode == 0, "dataset cut at %s imports" % T, p.stderr)
         orgs = read(os.path.join(SHARED, "orgs.csv"))

@@ -13,6 +13,8 @@
 #include <cmocka.h>
 
 #include "model/party.h"
+#include "model/party_int.h"
+#include "model/reflist.h"
 #include "model/registry.h"
 
 static void test_rules_by_day(void **state)
@@ -148,11 +150,85 @@ static void test_meeting_rules(void **state)
 	unlink(path);
 }
 
+/* The tree of a day (party_tree.c) against climbing parents
+ * (party_child_toward) for every org, top and day, around a cell that
+ * moves to another parent and after the read model changes. */
+static void check_spans(const struct index *ix, const int32_t *days,
+			size_t nd)
+{
+	for (size_t d = 0; d < nd; d++)
+		for (int32_t top = 1; top <= 5; top++) {
+			struct party_span sp;
+			if (party_span_init(&sp, ix, top, days[d])) {
+				assert_null(index_org_on(ix, top, days[d]));
+				continue;
+			}
+			for (int32_t org = 1; org <= 6; org++) {
+				int32_t ch = party_child_toward(ix, top, org,
+								days[d]);
+				long slot = party_span_slot(&sp, org);
+				if (!ch)
+					assert_int_equal(slot, -1);
+				else if (ch == top)
+					assert_int_equal(slot, 0);
+				else
+					assert_int_equal(sp.kids[slot - 1], ch);
+			}
+			party_span_release(&sp);
+		}
+}
+
+static void test_tree_of_day(void **state)
+{
+	int32_t jul = day_from_ymd(2025, 7, 1);
+	struct index_org_version v[] = {
+		{1, 0, DAY_MIN, DAY_MAX, KIND_PARTY, "TW", "Trung \xc6\xb0\xc6\xa1ng"},
+		{2, 1, DAY_MIN, DAY_MAX, KIND_GRASSROOTS, "A", "\xc4\x90\xe1\xba\xa3ng b\xe1\xbb\x99 A"},
+		{3, 1, DAY_MIN, DAY_MAX, KIND_GRASSROOTS, "B", "\xc4\x90\xe1\xba\xa3ng b\xe1\xbb\x99 B"},
+		{4, 2, DAY_MIN, jul, KIND_CELL, "C4", "Chi b\xe1\xbb\x99 4"},
+		{4, 3, jul, DAY_MAX, KIND_CELL, "C4", "Chi b\xe1\xbb\x99 4"},
+		{5, 3, DAY_MIN, DAY_MAX, KIND_CELL, "C5", "Chi b\xe1\xbb\x99 5"},
+		{6, 5, DAY_MIN, jul, KIND_CELL, "C6", "Chi b\xe1\xbb\x99 6"},
+	};
+	struct index_input in = {v, sizeof(v) / sizeof(v[0]), NULL, 0, NULL, 0};
+	struct index *ix = index_build(&in);
+	int32_t days[] = {day_from_ymd(2025, 3, 1), jul - 1, jul,
+			  day_from_ymd(2025, 9, 1)};
+	struct party_span sp;
+	uint64_t gen = index_org_generation(ix);
+	(void)state;
+	check_spans(ix, days, 4);
+	/* cell 4 counts under A before July and under B from July */
+	assert_int_equal(party_span_init(&sp, ix, 1, days[0]), 0);
+	assert_int_equal(sp.nk, 2);
+	assert_int_equal(party_span_slot(&sp, 4), 1);
+	party_span_release(&sp);
+	assert_int_equal(party_span_init(&sp, ix, 1, days[3]), 0);
+	assert_int_equal(party_span_slot(&sp, 4), 2);
+	assert_int_equal(party_span_slot(&sp, 6), -1); /* ended in June */
+	party_span_release(&sp);
+	/* the read model changes (cell 5 moves under A for good): the cached
+	 * trees are not used any more */
+	{
+		struct index_org_version m = {5, 2, DAY_MIN, DAY_MAX, KIND_CELL,
+					      "C5", "Chi b\xe1\xbb\x99 5"};
+		index_put_org(ix, 5, &m, 1);
+	}
+	assert_true(index_org_generation(ix) != gen);
+	assert_int_equal(party_span_init(&sp, ix, 1, days[3]), 0);
+	assert_int_equal(party_span_slot(&sp, 5), 1);
+	party_span_release(&sp);
+	check_spans(ix, days, 4);
+	party_trees_release();
+	index_free(ix);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rules_by_day),
 		cmocka_unit_test(test_meeting_rules),
+		cmocka_unit_test(test_tree_of_day),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
