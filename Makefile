@@ -5,6 +5,7 @@
 #   make            release build -> ./hoso
 #   make dev        -Werror -g build -> build/dev/hoso
 #   make asan       AddressSanitizer + UBSan build -> build/asan/hoso
+#   make tsan       ThreadSanitizer build -> build/tsan/hoso
 #   make test       every test (unit + black-box), dev and sanitizer builds
 #   make demo       install deps, build, generate demo data, load it, serve it
 #   make bench      benchmarks against plain SQLite / PostgreSQL (SCALE=seed)
@@ -29,12 +30,15 @@ CFLAGS_dev := $(BASE) -O1 -g -Werror
 CFLAGS_asan := $(BASE) -O1 -g -Werror -fsanitize=address,undefined \
                -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS_asan := -fsanitize=address,undefined
+# ThreadSanitizer: the server's workers read side by side (concurrency.py)
+CFLAGS_tsan := $(BASE) -O1 -g -Werror -fsanitize=thread
+LDFLAGS_tsan := -fsanitize=thread
 
 SRC := $(filter-out src/cli/main.c,$(sort $(wildcard src/*/*.c)))
 HDR := $(wildcard src/*/*.h)
 UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c))
 
-.PHONY: all release dev asan test unit blackbox demo deps bench style clean \
+.PHONY: all release dev asan tsan test unit blackbox demo deps bench style clean \
         serve FORCE fuzz fuzz-build soak
 
 all: release
@@ -61,12 +65,14 @@ endef
 $(eval $(call variant,release))
 $(eval $(call variant,dev))
 $(eval $(call variant,asan))
+$(eval $(call variant,tsan))
 
 release: build/release/hoso
 	@cp build/release/hoso ./hoso
 
 dev: build/dev/hoso dev-units
 asan: build/asan/hoso asan-units
+tsan: build/tsan/hoso
 
 deps:
 	@sh scripts/deps.sh
@@ -74,7 +80,7 @@ deps:
 # Every test: unit tests and black-box tests, on the dev build and again under
 # AddressSanitizer + UBSan. The closing line is "N passed, N failed".
 test: deps
-	@$(MAKE) --no-print-directory dev asan release
+	@$(MAKE) --no-print-directory dev asan release build/tsan/hoso
 	@sh tests/run.sh
 
 demo: deps

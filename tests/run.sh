@@ -9,6 +9,7 @@ out=tests/out
 mkdir -p "$out"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export TSAN_OPTIONS=halt_on_error=0:second_deadlock_stack=1
 export LC_ALL=C.UTF-8
 # Every server started by any suite logs the routes it served here; the
 # last suite checks that each route of the API was called by some suite.
@@ -27,7 +28,7 @@ run_unit() {
     f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
     p=${p:-0}; f=${f:-0}
     if [ $rc -ne 0 ] && [ "$f" = 0 ]; then f=1; fi
-    if grep -q "ERROR: \(Address\|Leak\)Sanitizer\|runtime error:" "$log"; then f=$((f + 1)); fi
+    if grep -q "ERROR: \(Address\|Leak\)Sanitizer\|WARNING: ThreadSanitizer\|runtime error:" "$log"; then f=$((f + 1)); fi
     add "$p" "$f"
     if [ "$f" != 0 ]; then
         echo "FAIL: $1 (see $log)"; tail -20 "$log"
@@ -53,7 +54,7 @@ run_suite() {
     f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
     p=${p:-0}; f=${f:-0}
     if [ $rc -ne 0 ] && [ "$f" = 0 ]; then f=1; fi
-    if grep -q "ERROR: \(Address\|Leak\)Sanitizer\|runtime error:" "$log"; then f=$((f + 1)); fi
+    if grep -q "ERROR: \(Address\|Leak\)Sanitizer\|WARNING: ThreadSanitizer\|runtime error:" "$log"; then f=$((f + 1)); fi
     add "$p" "$f"
     if [ "$f" != 0 ]; then
         echo "FAIL: $name (see $log)"; grep -E 'FAIL|Error|error' "$log" | head -30
@@ -72,6 +73,7 @@ for s in tests/blackbox/test_*.sh; do
     run_suite "$(basename "$s" .sh)" sh "$s" build/asan/hoso
 done
 run_suite api-dev python3 tests/blackbox/api.py build/dev/hoso
+run_suite concurrency-tsan python3 tests/blackbox/concurrency.py build/tsan/hoso
 run_suite api-asan python3 tests/blackbox/api.py build/asan/hoso
 # Feature suites: one line each, `run_suite NAME COMMAND...`; the command
 # prints "N passed, N failed" last and exits non-zero on failure.

@@ -98,6 +98,7 @@ int cmd_serve(int argc, char **argv)
 	cfg.port = port;
 	cfg.routes = api_all_routes(&cfg.n_routes);
 	cfg.reg = r;
+	cfg.db_uri = cli_db_uri();
 	cfg.quiet = getenv("HOSO_NO_ACCESS_LOG") != NULL;
 	srv = http_server_start(&cfg, &err);
 	if (!srv) {

@@ -30,7 +30,7 @@ static void print_group(json_t *root, const char *key, const char *title,
 	json_t *g = json_object_get(root, key);
 	printf("\n%s\n", title);
 	for (int i = 0; i < n; i++)
-		printf("  %-28s %10lld\n", hoso_lang == LANG_EN ? keys[i] : labels_vi[i],
+		printf("  %-28s %10lld\n", HOSO_LANG == LANG_EN ? keys[i] : labels_vi[i],
 		       (long long)json_integer_value(json_object_get(g, keys[i])));
 }
 
@@ -149,7 +149,7 @@ void cli_print_table(struct registry *r, const struct question *q,
 		json_t *p;
 		for (int k = 0; k < 16; k++) {
 			json_t *v = json_object_get(root, keys[k]);
-			printf("  %-20s ", hoso_lang == LANG_EN ? keys[k] : vi[k]);
+			printf("  %-20s ", HOSO_LANG == LANG_EN ? keys[k] : vi[k]);
 			if (json_is_integer(v))
 				printf("%lld\n", (long long)json_integer_value(v));
 			else

@@ -9,6 +9,7 @@
 #include "core/core.h"
 
 enum lang hoso_lang = LANG_VI;
+_Thread_local int hoso_lang_thread;
 
 static void die_oom(size_t n)
 {

@@ -52,9 +52,15 @@ int strbuf_add_json_str(struct strbuf *sb, const char *s);
 
 /* ---- language of the messages users read ---- */
 enum lang { LANG_VI = 0, LANG_EN = 1 };
+/* The process's language (the CLI's --lang), and a thread's own while it
+ * serves one request (the server's workers answer requests in different
+ * languages at once): 0 none, else 1 + enum lang. */
 extern enum lang hoso_lang;
+extern _Thread_local int hoso_lang_thread;
+#define HOSO_LANG                                                          \
+	(hoso_lang_thread ? (enum lang)(hoso_lang_thread - 1) : hoso_lang)
 /* Pick the message in the current language. */
-#define TR(vi, en) (hoso_lang == LANG_EN ? (en) : (vi))
+#define TR(vi, en) (HOSO_LANG == LANG_EN ? (en) : (vi))
 
 /* ---- errors: 0 is success; an error has a code and a message ---- */
 enum hoso_status {

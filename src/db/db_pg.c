@@ -878,10 +878,16 @@ static int pg_begin(struct db *d, int write, struct hoso_error *err)
 	struct pg_db *db = PG(d);
 	/* Writes are SERIALIZABLE: two nodes changing the same member or
 	 * organisation at once cannot both commit. Reads see one snapshot. */
-	if (run(db, write ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-			  : "BEGIN ISOLATION LEVEL REPEATABLE READ",
-		err))
-		return -1;
+	const char *sql = write ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+				: "BEGIN ISOLATION LEVEL REPEATABLE READ";
+	if (run(db, sql, err)) {
+		/* A connection cut while idle (server restart, failover,
+		 * pg_terminate_backend) is found only by this first use: no
+		 * transaction was open, so connect again and begin once more. */
+		if (PQstatus(db->c) == CONNECTION_OK ||
+		    ensure_conn(db, err) || run(db, sql, err))
+			return -1;
+	}
 	db->in_tx = 1;
 	db->write_tx = write;
 	return 0;

@@ -18,10 +18,6 @@
  * most of the cost of a short query (a dossier read spent 37% of its time
  * in the SQL parser), and the same few statements run again and again. */
 #define SQ_STMT_CACHE 96
-/* Bytes of the store mapped into memory (see sq_open): 1 GiB covers a
- * province's store whole and a national one's hot part; it is address
- * space, not memory, since the pages are the kernel's file cache. */
-#define DB_SQLITE_MMAP "1073741824"
 
 struct sq_stmt {
 	struct db_stmt base;
@@ -226,12 +222,10 @@ struct db *db_sqlite_open(const char *uri, unsigned flags,
 	if ((flags & DB_OPEN_BULK) &&
 	    exec_quiet(db, "PRAGMA cache_size=-262144", err))
 		goto fail;
-	/* Dossier reads jump around the file: mapping it spares a pread()
-	 * system call per page not in SQLite's own cache (the pages are the
-	 * kernel's page cache either way). */
-	if (!(flags & DB_OPEN_FRESH) &&
-	    exec_quiet(db, "PRAGMA mmap_size=" DB_SQLITE_MMAP, err))
-		goto fail;
+	/* No memory-mapped I/O (mmap_size stays 0): the server holds one
+	 * connection per worker, and each commit that grows the file made
+	 * every connection unmap and map it again, which cost more than the
+	 * pread() calls it spared. */
 	if (!(flags & DB_OPEN_READONLY) && migrate(db, err))
 		goto fail;
 	return &db->base;

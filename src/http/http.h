@@ -153,6 +153,9 @@ struct http_server_config {
 	const struct http_route *routes;
 	size_t n_routes;
 	struct registry *reg;
+	/* The store's URI: each worker thread opens its own connection to
+	 * serve reads side by side; NULL serves every request alone on reg. */
+	const char *db_uri;
 	int quiet; /* no access log */
 };
 struct http_server;
@@ -163,8 +166,8 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
 unsigned http_server_port(const struct http_server *s);
 /* Stops accepting, finishes requests in flight, frees. */
 void http_server_stop(struct http_server *s);
-/* Takes / releases the lock every request runs under (for a thread that
- * updates the read model, model/follow.h); arg is the server. */
+/* Takes / releases the lock every request runs under, exclusively (for a
+ * thread that updates the read model, model/follow.h); arg is the server. */
 void http_server_lock(void *server);
 void http_server_unlock(void *server);
 

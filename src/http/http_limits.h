@@ -16,8 +16,9 @@
 #define HTTP_VALUE_MAX 512
 /* Per-request arena block: most requests fit one block. */
 #define HTTP_ARENA_BLOCK (16 * 1024)
-/* Worker threads (MHD thread pool): the machine has 2 cores. */
-#define HTTP_THREADS 2
+/* Worker threads (MHD thread pool): reads run side by side, so a slow
+ * question (a national report) holds up only its own thread's clients. */
+#define HTTP_THREADS 4
 /* API tokens checked in the last few seconds are not looked up again: a
  * script's requests then cost no SQL for authentication. A disabled user
  * or a revoked token stops working within the TTL. */

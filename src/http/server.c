@@ -20,16 +20,29 @@ struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_server_config cfg;
 	int64_t session_ttl;
-	/* One lock around each request's work: the store connection, the read
-	 * model (updated by writes) and hoso_lang are shared by the worker
-	 * threads. Two workers on two cores gain little from finer locks
-	 * while argon2id logins dominate. */
-	pthread_mutex_t lock;
+	/* Reads run side by side, each worker on its own store connection
+	 * (a pool of one per thread, struct worker) and the shared read
+	 * model; a write runs alone on the main connection, since it changes
+	 * the read model. The lock prefers writers, so a stream of reads
+	 * cannot hold a write off. Without cfg.db_uri every request is
+	 * exclusive. */
+	pthread_rwlock_t lock;
+	/* Held by whoever writes on the main connection or the batcher's:
+	 * writers of this process queue here rather than in SQLite's busy
+	 * loop. Taken after lock, never before. */
+	pthread_mutex_t write_lock;
+	pthread_mutex_t auth_lock; /* the token cache below */
+	pthread_mutex_t workers_lock;
+	struct worker *workers;
+	struct db *audit_db; /* the batcher's connection, or NULL */
+	/* Tests name a file in HOSO_ROUTE_LOG to learn which routes all the
+	 * suites together called (tests/blackbox/route_coverage.py). */
+	const char *route_log;
 	/* API tokens and browser sessions recently checked: every request
 	 * would otherwise cost two or three SQL look-ups. Entries live
 	 * HTTP_AUTH_CACHE_TTL seconds, so a disabled user or revoked token
 	 * stops working within that time; a logout drops its entry at once.
-	 * Guarded by lock. */
+	 * Guarded by auth_lock. */
 	struct token_cache_entry {
 		char kind; /* 't' API token, 's' session id */
 		char token[96];
@@ -62,6 +75,46 @@ struct pending_audit {
 	int64_t at;
 };
 
+/* A worker thread's own store connection, with the shared read model. */
+struct worker {
+	struct registry reg;
+	struct worker *next;
+};
+
+/* The worker of this thread: MHD's threads each belong to one server. */
+static _Thread_local struct http_server *tl_srv;
+static _Thread_local struct worker *tl_worker;
+static _Thread_local int tl_worker_failed;
+
+/* This thread's connection, opened on its first read; NULL when there is
+ * none (no db_uri, or it failed to open: reads then run exclusive). */
+static struct worker *worker_get(struct http_server *srv)
+{
+	struct hoso_error err;
+	struct db *db;
+	struct worker *w;
+
+	if (tl_srv == srv)
+		return tl_worker;
+	if (!srv->cfg.db_uri || tl_worker_failed)
+		return NULL;
+	db = db_open(srv->cfg.db_uri, 0, &err);
+	if (!db) {
+		fprintf(stderr, "hoso serve: %s\n", err.msg);
+		tl_worker_failed = 1;
+		return NULL;
+	}
+	w = xcalloc(1, sizeof(*w));
+	w->reg.db = db;
+	pthread_mutex_lock(&srv->workers_lock);
+	w->next = srv->workers;
+	srv->workers = w;
+	pthread_mutex_unlock(&srv->workers_lock);
+	tl_srv = srv;
+	tl_worker = w;
+	return w;
+}
+
 /* State of one request across the access handler's calls. */
 struct conn_state {
 	struct http_request req;
@@ -72,7 +125,8 @@ struct conn_state {
 	size_t body_len, body_cap;
 	double start;
 	int dispatched;
-	/* audit group commit: 1 queued, 2 written, -1 failed */
+	/* a read's audit entry: 1 pending, 2 queued for the batcher, 3
+	 * written, -1 could not be written */
 	int audit_state;
 	struct pending_audit audit;
 	struct conn_state *aq_next;
@@ -334,24 +388,22 @@ int http_audit(struct http_request *req, const char *action,
 }
 
 /* ---- audit group commit ---- */
-/* Queues the audit entry of cs's read; the caller holds srv->lock and
- * suspends the connection before releasing it, so the batcher (which needs
- * that lock to write) cannot resume a connection not yet suspended.
- * -1 when the batcher is not running: the caller writes the entry itself. */
+/* Queues cs's pending audit entry and suspends its connection, both under
+ * aq_lock: the batcher only ever sees connections already suspended, so it
+ * cannot resume one too early. -1 when the batcher is not running: the
+ * caller writes the entry itself. */
 static int audit_queue(struct http_server *srv, struct conn_state *cs,
-		       const char *action, const char *target, int status,
-		       const char *detail)
+		       struct MHD_Connection *c)
 {
 	int queued = 0;
 
 	pthread_mutex_lock(&srv->aq_lock);
 	if (srv->batcher_running && !srv->batcher_stop) {
-		pending_fill(&cs->audit, &cs->req, action, target, status,
-			     detail);
-		cs->audit_state = 1;
+		cs->audit_state = 2;
 		cs->aq_next = NULL;
 		*srv->aq_tail = cs;
 		srv->aq_tail = &cs->aq_next;
+		MHD_suspend_connection(c);
 		pthread_cond_signal(&srv->aq_cond);
 		queued = 1;
 	}
@@ -363,13 +415,16 @@ static int audit_queue(struct http_server *srv, struct conn_state *cs,
  * connections: each either has its entry on record or answers an error. */
 static void audit_write_batch(struct http_server *srv, struct conn_state *list)
 {
-	struct db *db = srv->cfg.reg->db;
+	struct db *db = srv->audit_db ? srv->audit_db : srv->cfg.reg->db;
 	struct audit_chain chain = AUDIT_CHAIN_INIT;
 	struct audit_entry e;
 	struct hoso_error err;
 	int ok = 1;
 
-	pthread_mutex_lock(&srv->lock);
+	/* the main connection is the exclusive requests' */
+	if (!srv->audit_db)
+		pthread_rwlock_wrlock(&srv->lock);
+	pthread_mutex_lock(&srv->write_lock);
 	if (db_begin(db, 1, &err)) {
 		ok = 0;
 	} else {
@@ -384,12 +439,14 @@ static void audit_write_batch(struct http_server *srv, struct conn_state *list)
 		if (!ok)
 			db_rollback(db);
 	}
-	pthread_mutex_unlock(&srv->lock);
+	pthread_mutex_unlock(&srv->write_lock);
+	if (!srv->audit_db)
+		pthread_rwlock_unlock(&srv->lock);
 	if (!ok)
 		fprintf(stderr, "hoso serve: audit: %s\n", err.msg);
 	while (list) {
 		struct conn_state *next = list->aq_next;
-		list->audit_state = ok ? 2 : -1;
+		list->audit_state = ok ? 3 : -1;
 		FREE_AND_NULL(list->audit.detail);
 		/* from here on the connection may finish and free list */
 		MHD_resume_connection(list->req.conn);
@@ -654,11 +711,14 @@ static int authenticate(struct http_server *srv, struct http_request *req)
 		tok = authz + 7;
 		req->via_token = 1;
 		ce = auth_slot(srv, tok);
+		pthread_mutex_lock(&srv->auth_lock);
 		if (auth_cached(ce, kind, tok, now)) {
 			req->user = ce->user;
 			req->authenticated = 1;
-			return 0;
 		}
+		pthread_mutex_unlock(&srv->auth_lock);
+		if (req->authenticated)
+			return 0;
 		rc = auth_token_check(req->reg->db, tok, &uid, &err);
 		until = now + HTTP_AUTH_CACHE_TTL;
 	} else {
@@ -668,13 +728,16 @@ static int authenticate(struct http_server *srv, struct http_request *req)
 		if (!tok)
 			return 0;
 		ce = auth_slot(srv, tok);
+		pthread_mutex_lock(&srv->auth_lock);
 		if (auth_cached(ce, kind, tok, now)) {
 			req->user = ce->user;
 			memcpy(req->csrf, ce->csrf, sizeof(req->csrf));
 			snprintf(req->sid, sizeof(req->sid), "%s", tok);
 			req->authenticated = 1;
-			return 0;
 		}
+		pthread_mutex_unlock(&srv->auth_lock);
+		if (req->authenticated)
+			return 0;
 		rc = auth_session_check(req->reg->db, tok, (int64_t)time(NULL),
 					srv->session_ttl, &uid, req->csrf, &err);
 		if (rc == 1)
@@ -695,8 +758,11 @@ static int authenticate(struct http_server *srv, struct http_request *req)
 	    req->user.disabled)
 		return 0;
 	req->authenticated = 1;
-	if (until > now)
+	if (until > now) {
+		pthread_mutex_lock(&srv->auth_lock);
 		auth_remember(ce, kind, tok, req, until);
+		pthread_mutex_unlock(&srv->auth_lock);
+	}
 	return 0;
 }
 
@@ -705,8 +771,10 @@ static void auth_forget(struct http_server *srv, const char *sid)
 {
 	struct token_cache_entry *ce = auth_slot(srv, sid);
 
+	pthread_mutex_lock(&srv->auth_lock);
 	if (ce && ce->kind == 's' && !strcmp(ce->token, sid))
 		memset(ce, 0, sizeof(*ce));
+	pthread_mutex_unlock(&srv->auth_lock);
 }
 
 /* Resolves an org given as an id or a code; 0 when unknown. */
@@ -841,11 +909,11 @@ static void dispatch(struct http_server *srv, struct conn_state *cs)
 {
 	struct http_request *req = &cs->req;
 	const struct http_route *r = cs->route;
-	enum lang saved = hoso_lang;
+	int saved = hoso_lang_thread;
 	char target[48] = "";
 
 	req->lang = http_accept_language(http_header(req, "Accept-Language"));
-	hoso_lang = req->lang;
+	hoso_lang_thread = 1 + (int)req->lang;
 	req->today = day_today();
 	req->on = req->today;
 	if (!r) {
@@ -923,29 +991,20 @@ static void dispatch(struct http_server *srv, struct conn_state *cs)
 		if (r->writes) {
 			http_audit(req, r->audit, t, req->status,
 				   req->audit_detail);
-		} else if (audit_queue(srv, cs, r->audit, t, req->status,
-				       req->audit_detail) &&
-			   http_audit(req, r->audit, t, req->status,
-				      req->audit_detail)) {
-			audit_refused(req);
+		} else {
+			pending_fill(&cs->audit, req, r->audit, t,
+				     req->status, req->audit_detail);
+			cs->audit_state = 1; /* on_request sees to it */
 		}
 	}
 out:
-	hoso_lang = saved;
+	hoso_lang_thread = saved;
 }
 
 static void access_log(struct http_server *srv, struct conn_state *cs)
 {
-	/* Tests name a file in HOSO_ROUTE_LOG to learn which routes all the
-	 * suites together called (tests/blackbox/route_coverage.py). */
-	static const char *route_log;
-	static int route_log_read;
-	if (!route_log_read) {
-		route_log = getenv("HOSO_ROUTE_LOG");
-		route_log_read = 1;
-	}
-	if (route_log && cs->route) {
-		FILE *f = fopen(route_log, "a");
+	if (srv->route_log && cs->route) {
+		FILE *f = fopen(srv->route_log, "a");
 		if (f) {
 			fprintf(f, "%s %s\n", cs->route->method,
 				cs->route->pattern);
@@ -1056,7 +1115,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 {
 	struct http_server *srv = cls;
 	struct conn_state *cs = *con_cls;
+	struct worker *w;
 	const char *xfp;
+	int suspended;
 
 	if (!cs) {
 		cs = xcalloc(1, sizeof(*cs));
@@ -1100,16 +1161,40 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	}
 	cs->req.body = cs->body;
 	cs->req.body_len = cs->too_large ? 0 : cs->body_len;
-	pthread_mutex_lock(&srv->lock);
-	dispatch(srv, cs);
-	cs->dispatched = 1;
-	if (cs->audit_state == 1) {
-		/* the reply waits for its audit entry (see audit_queue) */
-		MHD_suspend_connection(c);
-		pthread_mutex_unlock(&srv->lock);
-		return MHD_YES;
+	/* GET and HEAD of a route that writes nothing run side by side */
+	w = cs->route && !cs->route->writes &&
+			    (!strcmp(method, "GET") || !strcmp(method, "HEAD"))
+		    ? worker_get(srv)
+		    : NULL;
+	if (w) {
+		pthread_rwlock_rdlock(&srv->lock);
+		w->reg.ix = srv->cfg.reg->ix; /* as of now: writes replace it */
+		cs->req.reg = &w->reg;
+		dispatch(srv, cs);
+	} else {
+		pthread_rwlock_wrlock(&srv->lock);
+		pthread_mutex_lock(&srv->write_lock);
+		cs->req.reg = srv->cfg.reg;
+		dispatch(srv, cs);
+		pthread_mutex_unlock(&srv->write_lock);
 	}
-	pthread_mutex_unlock(&srv->lock);
+	cs->dispatched = 1;
+	/* once queued, cs->audit_state belongs to the batcher */
+	suspended = cs->audit_state == 1 && !audit_queue(srv, cs, c);
+	if (!suspended && cs->audit_state == 1) {
+		/* no batcher (stopping): write the entry here */
+		struct hoso_error err;
+		pthread_mutex_lock(&srv->write_lock);
+		if (pending_write(cs->req.reg->db, &cs->audit, 0, &err) < 0) {
+			fprintf(stderr, "hoso serve: audit: %s\n", err.msg);
+			audit_refused(&cs->req);
+		}
+		pthread_mutex_unlock(&srv->write_lock);
+		cs->audit_state = 3;
+	}
+	pthread_rwlock_unlock(&srv->lock);
+	if (suspended)
+		return MHD_YES; /* resumed by the batcher (audit_write_batch) */
 	return send_reply(srv, c, cs);
 }
 
@@ -1130,10 +1215,31 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* Closes the workers' and the batcher's connections, frees s. */
+static void server_free(struct http_server *s)
+{
+	while (s->workers) {
+		struct worker *w = s->workers;
+		s->workers = w->next;
+		db_close(w->reg.db);
+		free(w);
+	}
+	if (s->audit_db)
+		db_close(s->audit_db);
+	pthread_rwlock_destroy(&s->lock);
+	pthread_mutex_destroy(&s->write_lock);
+	pthread_mutex_destroy(&s->auth_lock);
+	pthread_mutex_destroy(&s->workers_lock);
+	pthread_mutex_destroy(&s->aq_lock);
+	pthread_cond_destroy(&s->aq_cond);
+	free(s);
+}
+
 struct http_server *http_server_start(const struct http_server_config *cfg,
 				      struct hoso_error *err)
 {
 	struct http_server *s = xcalloc(1, sizeof(*s));
+	pthread_rwlockattr_t rwa;
 	struct sockaddr_in sa;
 
 	memset(&sa, 0, sizeof(sa));
@@ -1149,7 +1255,15 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
 	}
 	s->cfg = *cfg;
 	s->session_ttl = auth_session_ttl();
-	pthread_mutex_init(&s->lock, NULL);
+	s->route_log = getenv("HOSO_ROUTE_LOG");
+	pthread_rwlockattr_init(&rwa);
+	pthread_rwlockattr_setkind_np(
+		&rwa, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&s->lock, &rwa);
+	pthread_rwlockattr_destroy(&rwa);
+	pthread_mutex_init(&s->write_lock, NULL);
+	pthread_mutex_init(&s->auth_lock, NULL);
+	pthread_mutex_init(&s->workers_lock, NULL);
 	pthread_mutex_init(&s->aq_lock, NULL);
 	pthread_cond_init(&s->aq_cond, NULL);
 	s->aq_tail = &s->aq_head;
@@ -1167,17 +1281,21 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
 		(size_t)HTTP_CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
 		on_completed, s, MHD_OPTION_END);
 	if (!s->daemon) {
-		pthread_mutex_destroy(&s->lock);
-		pthread_mutex_destroy(&s->aq_lock);
-		pthread_cond_destroy(&s->aq_cond);
-		free(s);
+		server_free(s);
 		hoso_err(err, HOSO_EIO,
 			 TR("không mở được cổng %s:%u (đang bận?)",
 			    "cannot listen on %s:%u (in use?)"),
 			 cfg->host, cfg->port);
 		return NULL;
 	}
-	/* without the batcher, audited reads write their entries inline */
+	/* The batcher writes on its own connection when it can have one,
+	 * so that reads need not stop while a batch commits. Without the
+	 * batcher, audited reads write their entries inline. */
+	if (cfg->db_uri) {
+		s->audit_db = db_open(cfg->db_uri, 0, err);
+		if (!s->audit_db)
+			fprintf(stderr, "hoso serve: %s\n", err->msg);
+	}
 	pthread_mutex_lock(&s->aq_lock);
 	s->batcher_running =
 		pthread_create(&s->batcher, NULL, audit_batcher, s) == 0;
@@ -1195,12 +1313,12 @@ unsigned http_server_port(const struct http_server *s)
 
 void http_server_lock(void *server)
 {
-	pthread_mutex_lock(&((struct http_server *)server)->lock);
+	pthread_rwlock_wrlock(&((struct http_server *)server)->lock);
 }
 
 void http_server_unlock(void *server)
 {
-	pthread_mutex_unlock(&((struct http_server *)server)->lock);
+	pthread_rwlock_unlock(&((struct http_server *)server)->lock);
 }
 
 void http_server_stop(struct http_server *s)
@@ -1219,8 +1337,5 @@ void http_server_stop(struct http_server *s)
 		pthread_join(s->batcher, NULL);
 	}
 	MHD_stop_daemon(s->daemon);
-	pthread_mutex_destroy(&s->lock);
-	pthread_mutex_destroy(&s->aq_lock);
-	pthread_cond_destroy(&s->aq_cond);
-	free(s);
+	server_free(s);
 }

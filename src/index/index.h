@@ -185,7 +185,8 @@ void index_put_org(struct index *ix, int32_t id,
 		   const struct index_org_version *versions, size_t n);
 /* A number that changes whenever index_put_org changed the tree, and
  * differs between the read models of a process: a cache of the tree on
- * some day stays valid while it is the same. */
+ * some day stays valid while it is the same. Its high 32 bits name the
+ * read model itself (the same for its whole life). */
 uint64_t index_org_generation(const struct index *ix);
 
 #endif

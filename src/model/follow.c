@@ -25,7 +25,7 @@ struct follower {
 	struct follow_hooks hooks;
 	struct db *db;
 	int is_pg;
-	volatile int stop;
+	_Atomic int stop; /* set by follow_stop, read by the thread */
 	pthread_mutex_t mu; /* guards last */
 	int64_t last;
 	/* entries applied after a gap at last + 1 (ascending) */

@@ -1,5 +1,6 @@
 /* party: the entry point of party work, its dated rule sets, and the helpers
  * its action files share (arguments, operations, tree walks, a hash). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -555,6 +556,8 @@ int party_action_known(const char *action)
 	return 0;
 }
 
+static pthread_mutex_t party_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int party_do(struct registry *r, const char *action, json_t *args,
 	     const struct op_meta *meta, struct strbuf *out,
 	     struct hoso_error *err)
@@ -569,8 +572,17 @@ int party_do(struct registry *r, const char *action, json_t *args,
 		return -1;
 	c.ix = r->ix;
 	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (!strcmp(actions[i].name, action))
-			return actions[i].fn(&c);
+		if (!strcmp(actions[i].name, action)) {
+			int rc;
+			/* the aggregates and trees of party work are caches
+			 * of the process (party_meeting.c, party_rank.c,
+			 * party_tree.c) while the server answers reads on
+			 * several threads: one action at a time uses them */
+			pthread_mutex_lock(&party_lock);
+			rc = actions[i].fn(&c);
+			pthread_mutex_unlock(&party_lock);
+			return rc;
+		}
 	return hoso_err(err, HOSO_EUSAGE,
 			TR("không có thao tác %s", "no action %s"), action);
 }

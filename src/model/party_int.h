@@ -102,6 +102,11 @@ int64_t *party_imap_get(struct party_imap *m, int32_t key, int64_t dflt);
 /* Pointer to the value or NULL. */
 int64_t *party_imap_find(const struct party_imap *m, int32_t key);
 
+/* Names the store behind c for the caches of the process: the read
+ * model's identity (index_org_generation's high half), the same for every
+ * connection of a server, different for each store opened. */
+uint64_t party_store_id(const struct party_ctx *c);
+
 /* ---- the tree of a day in preorder (party_tree.c) ---- */
 struct party_tree {
 	const struct index *ix;
@@ -113,7 +118,9 @@ struct party_tree {
 	int32_t *id;     /* position -> org id; children by id */
 	uint32_t *end;   /* position -> end of its subtree's range */
 	uint8_t *kind;   /* position -> enum org_kind on day */
-	int32_t *from, *to; /* position -> [from, to) of its version of day */
+	/* position -> [from, to) of its version of day; for a cell, of the
+	 * run of adjacent versions around it that all hold members */
+	int32_t *from, *to;
 	struct party_imap pos; /* org id -> position */
 };
 /* The tree of day holding top, top's position in *pos; NULL when top is

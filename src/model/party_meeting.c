@@ -27,8 +27,9 @@ struct magg {
 };
 
 static struct {
-	const struct registry *owner;
-	const struct db *db;
+	/* the store, known by its read model: the server's reading threads
+	 * each have a connection but share the model (party_store_id) */
+	uint64_t store;
 	int64_t stamp;
 	int valid;
 	uint64_t loads; /* rebuilds so far: keys the per-position offsets */
@@ -82,9 +83,11 @@ static void pcache_for(const struct party_tree *t)
 
 static int64_t meetings_stamp(struct db *db, struct hoso_error *err)
 {
+	/* two sub-queries: SQLite answers a lone max() from the end of an
+	 * index, but scans the table for two aggregates in one query */
 	struct db_stmt *st = db_prepare(
-		db, "SELECT coalesce(max(seq), 0), coalesce(max(id), 0)"
-		    " FROM party_meetings",
+		db, "SELECT coalesce((SELECT max(seq) FROM party_meetings), 0),"
+		    " coalesce((SELECT max(id) FROM party_meetings), 0)",
 		err);
 	int64_t stamp = -1;
 
@@ -105,7 +108,7 @@ static int mcache_load(struct party_ctx *c)
 
 	if (stamp < 0)
 		return -1;
-	if (mcache.valid && mcache.owner == c->r && mcache.db == c->r->db &&
+	if (mcache.valid && mcache.store == party_store_id(c) &&
 	    mcache.stamp == stamp)
 		return 0;
 	mcache_drop();
@@ -146,8 +149,7 @@ static int mcache_load(struct party_ctx *c)
 		mcache_drop();
 		return -1;
 	}
-	mcache.owner = c->r;
-	mcache.db = c->r->db;
+	mcache.store = party_store_id(c);
 	mcache.stamp = stamp;
 	mcache.valid = 1;
 	return 0;

@@ -308,8 +308,9 @@ struct rgroup {
 };
 
 static struct {
-	const struct registry *owner;
-	const struct db *db;
+	/* the store, known by its read model: the server's reading threads
+	 * each have a connection but share the model (party_store_id) */
+	uint64_t store;
 	int64_t stamp, year;
 	int subject, valid;
 	struct rgroup *rows;
@@ -333,7 +334,7 @@ static int rcache_load(struct party_ctx *c, int64_t year, int subject)
 	db_finalize(st);
 	if (stamp < 0)
 		return -1;
-	if (rcache.valid && rcache.owner == c->r && rcache.db == c->r->db &&
+	if (rcache.valid && rcache.store == party_store_id(c) &&
 	    rcache.stamp == stamp && rcache.year == year &&
 	    rcache.subject == subject)
 		return 0;
@@ -367,8 +368,7 @@ static int rcache_load(struct party_ctx *c, int64_t year, int subject)
 		rcache.n = 0;
 		return -1;
 	}
-	rcache.owner = c->r;
-	rcache.db = c->r->db;
+	rcache.store = party_store_id(c);
 	rcache.stamp = stamp;
 	rcache.year = year;
 	rcache.subject = subject;

@@ -86,6 +86,10 @@ class Node:
             except ValueError:
                 return e.code, raw
 
+    def tail(self, n=800):
+        self.log.seek(0)
+        return self.log.read()[-n:]
+
     def kill(self):
         self.proc.kill()
         self.proc.wait(20)
@@ -251,7 +255,8 @@ def main():
             for i in range(2):
                 if res[i][0] != 200:
                     check(res[i][0] in (409, 422) and 'error' in res[i][1],
-                          'round %d: the loser gets a clear 409/422 (%s)' % (round_, res[i]))
+                          'round %d: the loser gets a clear 409/422 (%s; logs: %r | %r)'
+                          % (round_, res[i], a.tail(), b.tail()))
             # the store holds one placement open today, and both nodes agree
             open_rows = psql(db, "SELECT count(*) FROM placements WHERE member_id = %d"
                                  " AND valid_from <= '%s' AND (valid_to IS NULL OR valid_to > '%s')"
