@@ -7,24 +7,12 @@
 // directive and the issuer's roll-up changing, cadres, the English switch,
 // axe-core on every page. Screenshots go to tests/out/screenshots/party-*.
 // Usage: node party.js [path/to/hoso]
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const hoso = path.resolve(repo, process.argv[2] || 'build/dev/hoso');
-const shots = path.join(repo, 'tests/out/screenshots');
-const axeSrc = fs.readFileSync(path.join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
-fs.mkdirSync(shots, { recursive: true });
-
-let passed = 0, failed = 0;
-function check(name, ok, detail = '') {
-  if (ok) { passed++; console.log(`ok: ${name}`); } else { failed++; console.log(`FAIL: ${name} ${detail}`); }
-}
+import { repo, hoso, shots, check, startServerOn, apiLoginAt, axeCheck, finish } from './lib.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hoso-e2e-party-'));
 const db = path.join(tmp, 'hoso.db');
@@ -36,39 +24,11 @@ const today = iso(new Date());
 
 let server, base;
 async function startServer() {
-  server = spawn(hoso, ['--db', db, 'serve', '--listen', '127.0.0.1:0', '--web', path.join(repo, 'web')],
-    { env: { ...process.env, HOSO_NO_ACCESS_LOG: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  base = await new Promise((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error('server did not start: ' + err)), 20000);
-    server.stderr.on('data', (d) => {
-      err += d;
-      const m = err.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
-      if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}`); }
-    });
-    server.on('exit', (c) => reject(new Error('server exited ' + c + ': ' + err)));
-  });
+  ({ server, base } = await startServerOn(db));
 }
 
-async function apiLogin(user, pw) {
-  const r = await fetch(base + '/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user, password: pw }) });
-  const cookie = r.headers.get('set-cookie').split(';')[0];
-  const { csrf } = await r.json();
-  return async (p, opts = {}) => {
-    const resp = await fetch(base + p, { ...opts, headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json', ...(opts.headers || {}) } });
-    return { status: resp.status, json: await resp.json().catch(() => null) };
-  };
-}
+const apiLogin = (user, pw) => apiLoginAt(base, user, pw);
 
-async function axeCheck(page, name) {
-  await page.evaluate(axeSrc);
-  const res = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, target: v.nodes[0] && v.nodes[0].target.join(' ') }));
-  });
-  const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  check(`axe: no serious violations on ${name}`, bad.length === 0, JSON.stringify(bad));
-}
 const shot = (page, name) => page.screenshot({ path: path.join(shots, `party-${name}.png`), fullPage: true });
 // The figure shown in a totals box (data-key) of a section.
 async function stat(page, cls, key) {
@@ -326,5 +286,4 @@ try {
   if (server) server.kill('SIGTERM');
   fs.rmSync(tmp, { recursive: true, force: true });
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();
