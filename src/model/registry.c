@@ -720,14 +720,20 @@ static int answer_member(struct registry *r, const struct question *q,
 		}
 	}
 	db_finalize(st);
+	/* Each placement names its unit as it was called on the placement's
+	 * first day: from the read model when it is loaded (the server),
+	 * else by a look-up in org_versions. */
 	st = db_prepare(r->db,
-			"SELECT p.org_id, (SELECT o.name FROM org_versions o"
-			"  WHERE o.id = p.org_id"
-			"  AND (o.valid_from IS NULL OR o.valid_from <= p.valid_from)"
-			"  AND (o.valid_to IS NULL OR o.valid_to > p.valid_from)"
-			"  LIMIT 1),"
-			" p.valid_from, p.valid_to FROM placements p"
-			" WHERE p.member_id = ? ORDER BY p.valid_from",
+			r->ix ? "SELECT p.org_id, NULL, p.valid_from, p.valid_to"
+				" FROM placements p WHERE p.member_id = ?"
+				" ORDER BY p.valid_from"
+			      : "SELECT p.org_id, (SELECT o.name FROM org_versions o"
+				"  WHERE o.id = p.org_id"
+				"  AND (o.valid_from IS NULL OR o.valid_from <= p.valid_from)"
+				"  AND (o.valid_to IS NULL OR o.valid_to > p.valid_from)"
+				"  LIMIT 1),"
+				" p.valid_from, p.valid_to FROM placements p"
+				" WHERE p.member_id = ? ORDER BY p.valid_from",
 			err);
 	if (!st)
 		goto out;
@@ -735,9 +741,16 @@ static int answer_member(struct registry *r, const struct question *q,
 	strbuf_adds(out, ",\"placements\":[");
 	int first = 1;
 	while ((step = db_step(st, err)) == 1) {
+		int64_t org = db_column_int(st, 0);
+		const char *name = db_column_text(st, 1, NULL);
+		if (r->ix) {
+			const struct index_org_version *v = index_org_on(
+				r->ix, (int32_t)org, db_column_day(st, 2, DAY_MIN));
+			name = v ? v->name : NULL;
+		}
 		strbuf_addf(out, "%s{\"org_id\":%lld,\"org_name\":",
-			    first ? "" : ",", (long long)db_column_int(st, 0));
-		strbuf_add_json_str(out, db_column_text(st, 1, NULL));
+			    first ? "" : ",", (long long)org);
+		strbuf_add_json_str(out, name);
 		strbuf_adds(out, ",\"valid_from\":");
 		strbuf_add_json_str(out, db_column_text(st, 2, NULL));
 		strbuf_adds(out, ",\"valid_to\":");
