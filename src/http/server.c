@@ -35,6 +35,14 @@ struct http_server {
 	pthread_mutex_t workers_lock;
 	struct worker *workers;
 	struct db *audit_db; /* the batcher's connection, or NULL */
+	/* SQLite: the WAL is copied into the store by this thread's own
+	 * connection (PASSIVE checkpoints, which wait for no one), not by
+	 * whichever commit crosses the threshold: a checkpoint inside the
+	 * batcher's commit held up every dossier read of its batch. */
+	pthread_t ckpt;
+	int ckpt_running;
+	struct db *ckpt_db;
+	pthread_cond_t ckpt_cond; /* with aq_lock and batcher_stop */
 	/* Tests name a file in HOSO_ROUTE_LOG to learn which routes all the
 	 * suites together called (tests/blackbox/route_coverage.py). */
 	const char *route_log;
@@ -104,6 +112,8 @@ static struct worker *worker_get(struct http_server *srv)
 		tl_worker_failed = 1;
 		return NULL;
 	}
+	if (srv->ckpt_running)
+		db_exec(db, "PRAGMA wal_autocheckpoint=0", NULL);
 	w = xcalloc(1, sizeof(*w));
 	w->reg.db = db;
 	pthread_mutex_lock(&srv->workers_lock);
@@ -452,6 +462,53 @@ static void audit_write_batch(struct http_server *srv, struct conn_state *list)
 		MHD_resume_connection(list->req.conn);
 		list = next;
 	}
+}
+
+static void *checkpointer(void *arg)
+{
+	struct http_server *srv = arg;
+	struct hoso_error err;
+
+	pthread_mutex_lock(&srv->aq_lock);
+	while (!srv->batcher_stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += HTTP_CHECKPOINT_MS * 1000000L;
+		ts.tv_sec += ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&srv->ckpt_cond, &srv->aq_lock, &ts);
+		if (srv->batcher_stop)
+			break;
+		pthread_mutex_unlock(&srv->aq_lock);
+		if (db_exec(srv->ckpt_db, "PRAGMA wal_checkpoint(PASSIVE)",
+			    &err))
+			fprintf(stderr, "hoso serve: checkpoint: %s\n", err.msg);
+		pthread_mutex_lock(&srv->aq_lock);
+	}
+	pthread_mutex_unlock(&srv->aq_lock);
+	return NULL;
+}
+
+/* Starts the checkpointer for an SQLite store; the connections the
+ * server writes on then leave checkpoints to it. */
+static void checkpointer_start(struct http_server *s)
+{
+	struct hoso_error err;
+
+	if (!s->cfg.db_uri || strcmp(db_backend_name(s->cfg.reg->db), "sqlite"))
+		return;
+	s->ckpt_db = db_open(s->cfg.db_uri, 0, &err);
+	if (!s->ckpt_db)
+		return;
+	if (pthread_create(&s->ckpt, NULL, checkpointer, s)) {
+		db_close(s->ckpt_db);
+		s->ckpt_db = NULL;
+		return;
+	}
+	s->ckpt_running = 1;
+	db_exec(s->cfg.reg->db, "PRAGMA wal_autocheckpoint=0", NULL);
+	if (s->audit_db)
+		db_exec(s->audit_db, "PRAGMA wal_autocheckpoint=0", NULL);
 }
 
 static void *audit_batcher(void *arg)
@@ -1226,12 +1283,18 @@ static void server_free(struct http_server *s)
 	}
 	if (s->audit_db)
 		db_close(s->audit_db);
+	if (s->ckpt_db) {
+		/* a last full copy, so that the store file stands alone */
+		db_exec(s->ckpt_db, "PRAGMA wal_checkpoint(PASSIVE)", NULL);
+		db_close(s->ckpt_db);
+	}
 	pthread_rwlock_destroy(&s->lock);
 	pthread_mutex_destroy(&s->write_lock);
 	pthread_mutex_destroy(&s->auth_lock);
 	pthread_mutex_destroy(&s->workers_lock);
 	pthread_mutex_destroy(&s->aq_lock);
 	pthread_cond_destroy(&s->aq_cond);
+	pthread_cond_destroy(&s->ckpt_cond);
 	free(s);
 }
 
@@ -1266,7 +1329,18 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
 	pthread_mutex_init(&s->workers_lock, NULL);
 	pthread_mutex_init(&s->aq_lock, NULL);
 	pthread_cond_init(&s->aq_cond, NULL);
+	pthread_cond_init(&s->ckpt_cond, NULL);
 	s->aq_tail = &s->aq_head;
+	/* The batcher writes on its own connection when it can have one,
+	 * so that reads need not stop while a batch commits. Without the
+	 * batcher, audited reads write their entries inline. Both this and
+	 * the checkpointer are set up before the first request. */
+	if (cfg->db_uri) {
+		s->audit_db = db_open(cfg->db_uri, 0, err);
+		if (!s->audit_db)
+			fprintf(stderr, "hoso serve: %s\n", err->msg);
+	}
+	checkpointer_start(s);
 	s->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
@@ -1281,20 +1355,19 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
 		(size_t)HTTP_CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
 		on_completed, s, MHD_OPTION_END);
 	if (!s->daemon) {
+		if (s->ckpt_running) {
+			pthread_mutex_lock(&s->aq_lock);
+			s->batcher_stop = 1;
+			pthread_cond_signal(&s->ckpt_cond);
+			pthread_mutex_unlock(&s->aq_lock);
+			pthread_join(s->ckpt, NULL);
+		}
 		server_free(s);
 		hoso_err(err, HOSO_EIO,
 			 TR("không mở được cổng %s:%u (đang bận?)",
 			    "cannot listen on %s:%u (in use?)"),
 			 cfg->host, cfg->port);
 		return NULL;
-	}
-	/* The batcher writes on its own connection when it can have one,
-	 * so that reads need not stop while a batch commits. Without the
-	 * batcher, audited reads write their entries inline. */
-	if (cfg->db_uri) {
-		s->audit_db = db_open(cfg->db_uri, 0, err);
-		if (!s->audit_db)
-			fprintf(stderr, "hoso serve: %s\n", err->msg);
 	}
 	pthread_mutex_lock(&s->aq_lock);
 	s->batcher_running =
@@ -1335,6 +1408,13 @@ void http_server_stop(struct http_server *s)
 		pthread_cond_signal(&s->aq_cond);
 		pthread_mutex_unlock(&s->aq_lock);
 		pthread_join(s->batcher, NULL);
+	}
+	if (s->ckpt_running) {
+		pthread_mutex_lock(&s->aq_lock);
+		s->batcher_stop = 1;
+		pthread_cond_signal(&s->ckpt_cond);
+		pthread_mutex_unlock(&s->aq_lock);
+		pthread_join(s->ckpt, NULL);
 	}
 	MHD_stop_daemon(s->daemon);
 	server_free(s);
