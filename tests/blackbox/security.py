@@ -18,6 +18,10 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import crash as h  # noqa: E402  (shared helpers: Server, run, digest...)
+import backend  # noqa: E402  (SQLite file or PostgreSQL database)
+
+# crash.py's helpers (digest) read the store through backend.connect
+h.sqlite3 = backend
 
 INJECT = ["' OR 1=1 --", "\"; DROP TABLE members; --", "1; DELETE FROM "
           "placements", "') UNION SELECT password_hash FROM auth_users --",
@@ -191,8 +195,10 @@ def part_injection(srv, db, token, doc):
     rc, out, err = h.run(db, "check")
     h.check(rc == 0, "store consistent after the injection attempts",
             out + err)
-    c = h.sqlite3.connect(db)
+    c = backend.connect(db)
     tables = {r[0] for r in c.execute(
+        "SELECT table_name FROM information_schema.tables WHERE "
+        "table_schema = 'public'" if backend.is_pg(db) else
         "SELECT name FROM sqlite_master WHERE type = 'table'")}
     c.close()
     h.check({"members", "placements", "org_versions", "operations",
@@ -311,7 +317,7 @@ def main():
     try:
         data = os.path.join(tmp, "data")
         h.generate(data, "tiny", 6)
-        db = os.path.join(tmp, "s.db")
+        db = backend.store(tmp, "s.db")
         rc, _, err = h.run(db, "import", data)
         h.check(rc == 0, "import", err)
         token = h.admin_token(db)
@@ -323,7 +329,7 @@ def main():
             part_headers(srv, token)
             part_session(srv, db)
             # personal data that must never reach the log
-            c = h.sqlite3.connect(db)
+            c = backend.connect(db)
             m = c.execute("SELECT id, card_no, full_name FROM members "
                           "WHERE card_no IS NOT NULL LIMIT 1").fetchone()
             c.close()

@@ -5,8 +5,10 @@
 # (tests/blackbox/multinode.py) and the feature suites of tests/blackbox
 # with HOSO_TEST_DB_URL set, so that every store they make is a fresh
 # database of that server (tests/blackbox/backend.py), then stops the
-# server. Crash, disk-full, soak, fuzz and security stay SQLite-only (they
-# kill processes around SQLite files or fill a file system). usage: run.sh
+# server. The security suite runs too (SQL injection on every text
+# parameter, against PostgreSQL's SQL). Crash, disk-full, soak and fuzz
+# stay SQLite-only (they kill processes around SQLite files or fill a file
+# system). usage: run.sh
 # HOSO_BIN. Prints "N passed, N failed" last; exits 1 on failure.
 cd "$(dirname "$0")/../.." || exit 2
 bin=${1:-build/dev/hoso}
@@ -51,5 +53,6 @@ suite python3 tests/blackbox/import_errors.py "$bin"
 suite python3 tests/blackbox/backup.py "$bin"
 suite python3 tests/blackbox/readmission.py "$bin"
 suite python3 tests/blackbox/import_periods.py "$bin"
+suite python3 tests/blackbox/security.py "$bin"
 echo "$p passed, $f failed"
 [ "$f" = 0 ]
