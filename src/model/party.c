@@ -283,18 +283,6 @@ int party_write_op(struct party_ctx *c, const char *kind, int32_t effective,
 
 /* ---- values ---- */
 
-void party_bind_day(struct db_stmt *st, int idx, int32_t d)
-{
-	char b[11];
-
-	if (d == DAY_MIN || d == DAY_MAX) {
-		db_bind_null(st, idx);
-		return;
-	}
-	day_format(d, b);
-	db_bind_text(st, idx, b, 10);
-}
-
 void party_bind_str(struct db_stmt *st, int idx, const char *s)
 {
 	if (!s)

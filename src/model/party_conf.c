@@ -25,7 +25,7 @@ static int rec_event(struct party_ctx *c, int64_t rec, int32_t day,
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, rec);
-	party_bind_day(st, 2, day);
+	db_bind_day(st, 2, day);
 	party_bind_str(st, 3, rec_status_names[status]);
 	db_bind_int(st, 4, org);
 	db_bind_int(st, 5, seq);
@@ -59,7 +59,7 @@ int party_conference_add(struct party_ctx *c)
 	if (!st)
 		goto fail;
 	db_bind_int(st, 1, org);
-	party_bind_day(st, 2, day);
+	db_bind_day(st, 2, day);
 	party_bind_str(st, 3, title);
 	party_bind_str(st, 4, agenda);
 	if (delegates)
@@ -308,7 +308,7 @@ static int rec_set(struct party_ctx *c, int64_t id, int status, int32_t to,
 	else
 		db_bind_null(st, 3);
 	party_bind_str(st, 4, answer);
-	party_bind_day(st, 5, day);
+	db_bind_day(st, 5, day);
 	db_bind_int(st, 6, seq);
 	db_bind_int(st, 7, id);
 	if (party_exec(st, c->err))
@@ -337,8 +337,8 @@ static int rec_insert(struct party_ctx *c, int64_t conf, int32_t from,
 	party_bind_str(st, 4, topic);
 	party_bind_str(st, 5, text);
 	party_bind_str(st, 6, rec_status_names[status]);
-	party_bind_day(st, 7, day);
-	party_bind_day(st, 8, day);
+	db_bind_day(st, 7, day);
+	db_bind_day(st, 8, day);
 	db_bind_int(st, 9, seq);
 	if (party_exec(st, c->err))
 		return -1;
@@ -647,7 +647,7 @@ int party_rec_open(struct party_ctx *c)
 			c->err);
 	if (!st)
 		goto out;
-	party_bind_day(st, 1, on);
+	db_bind_day(st, 1, on);
 	levels = json_object();
 	rows = json_array();
 	for (;;) {

@@ -52,7 +52,7 @@ static int members_of(struct party_ctx *c, struct db_stmt *st, int32_t cell,
 	db_reset(st);
 	db_bind_int(st, 1, cell);
 	for (int i = 2; i <= 5; i++)
-		party_bind_day(st, i, day);
+		db_bind_day(st, i, day);
 	while ((step = db_step(st, c->err)) == 1) {
 		ALLOC_GROW(*ids, *n + 1, *alloc);
 		(*ids)[(*n)++] = (int32_t)db_column_int(st, 0);
@@ -133,7 +133,7 @@ static int demo_meetings(struct party_ctx *c, int year, const int32_t *orgs,
 			party_month_format(party_month_of(day), month);
 			db_reset(ins);
 			db_bind_int(ins, 1, orgs[i]);
-			party_bind_day(ins, 2, day);
+			db_bind_day(ins, 2, day);
 			party_bind_str(ins, 3, month);
 			party_bind_str(ins, 4, thematic ? "thematic" : "regular");
 			db_bind_int(ins, 5, thematic);
@@ -183,7 +183,7 @@ static int demo_meetings(struct party_ctx *c, int year, const int32_t *orgs,
 				db_reset(att);
 				db_bind_int(att, 1, mid);
 				db_bind_int(att, 2, ids[k]);
-				party_bind_day(att, 3, day);
+				db_bind_day(att, 3, day);
 				party_bind_str(att, 4,
 					       s == 0   ? "present"
 					       : s == 1 ? "excused"
@@ -278,7 +278,7 @@ static int demo_rankings(struct party_ctx *c, int year, int32_t day,
 			party_bind_str(ins, 1, is_org ? "org" : "member");
 			db_bind_int(ins, 2, is_org ? orgs[i] : ids[k]);
 			db_bind_int(ins, 3, year);
-			party_bind_day(ins, 4, day);
+			db_bind_day(ins, 4, day);
 			party_bind_str(ins, 5, party_level_names[level]);
 			if (rules->scored)
 				db_bind_int(ins, 6, score);

@@ -71,7 +71,7 @@ int party_directive_add(struct party_ctx *c)
 		goto fail;
 	party_bind_str(st, 1, number);
 	party_bind_str(st, 2, directive_kinds[kind]);
-	party_bind_day(st, 3, day);
+	db_bind_day(st, 3, day);
 	db_bind_int(st, 4, org);
 	party_bind_str(st, 5, title);
 	party_bind_str(st, 6, text);
@@ -169,8 +169,8 @@ int party_directive_assign(struct party_ctx *c)
 		goto fail;
 	db_bind_int(st, 1, d.id);
 	db_bind_int(st, 2, to);
-	party_bind_day(st, 3, day);
-	party_bind_day(st, 4, deadline);
+	db_bind_day(st, 3, day);
+	db_bind_day(st, 4, deadline);
 	party_bind_str(st, 5, level_names[levels]);
 	db_bind_int(st, 6, seq);
 	if (party_exec(st, c->err))
@@ -290,7 +290,7 @@ int party_directive_report(struct party_ctx *c)
 	}
 	db_bind_int(st, 1, d.id);
 	db_bind_int(st, 2, org);
-	party_bind_day(st, 3, day);
+	db_bind_day(st, 3, day);
 	party_bind_str(st, 4, report_status[status]);
 	party_bind_str(st, 5, summary);
 	db_bind_int(st, 6, seq);
@@ -431,7 +431,7 @@ int party_directive_status(struct party_ctx *c)
 	if (!st)
 		goto out;
 	db_bind_int(st, 1, d.id);
-	party_bind_day(st, 2, on);
+	db_bind_day(st, 2, on);
 	while ((step = db_step(st, c->err)) == 1) {
 		int32_t o = (int32_t)db_column_int(st, 0);
 		*party_imap_get(&first, o, 0) = party_col_day(st, 1, 0);
@@ -612,8 +612,8 @@ int party_cadre_add(struct party_ctx *c)
 		db_bind_null(st, 2);
 	party_bind_str(st, 3, name);
 	party_bind_str(st, 4, post);
-	party_bind_day(st, 5, from);
-	party_bind_day(st, 6, to);
+	db_bind_day(st, 5, from);
+	db_bind_day(st, 6, to);
 	db_bind_int(st, 7, seq);
 	if (party_exec(st, c->err))
 		goto fail;
@@ -681,7 +681,7 @@ int party_cadre_end(struct party_ctx *c)
 			c->err);
 	if (!st)
 		goto fail;
-	party_bind_day(st, 1, to);
+	db_bind_day(st, 1, to);
 	db_bind_int(st, 2, seq);
 	db_bind_int(st, 3, id);
 	if (party_exec(st, c->err))
@@ -723,8 +723,8 @@ int party_cadre_count(struct party_ctx *c)
 			c->err);
 	if (!st)
 		goto out;
-	party_bind_day(st, 1, on);
-	party_bind_day(st, 2, on);
+	db_bind_day(st, 1, on);
+	db_bind_day(st, 2, on);
 	committees = json_array();
 	while ((step = db_step(st, c->err)) == 1) {
 		int32_t o = (int32_t)db_column_int(st, 0);
@@ -760,8 +760,8 @@ int party_cadre_count(struct party_ctx *c)
 	if (!st)
 		goto out;
 	db_bind_int(st, 1, org);
-	party_bind_day(st, 2, on);
-	party_bind_day(st, 3, on);
+	db_bind_day(st, 2, on);
+	db_bind_day(st, 3, on);
 	staff = json_array();
 	while ((step = db_step(st, c->err)) == 1)
 		json_array_append_new(

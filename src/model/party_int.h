@@ -63,7 +63,6 @@ int party_write_op(struct party_ctx *c, const char *kind, int32_t effective,
 int party_exec(struct db_stmt *st, struct hoso_error *err);
 
 /* ---- values ---- */
-void party_bind_day(struct db_stmt *st, int idx, int32_t d);
 void party_bind_str(struct db_stmt *st, int idx, const char *s);
 int32_t party_col_day(struct db_stmt *st, int col, int32_t dflt);
 json_t *party_col_json_text(struct db_stmt *st, int col);

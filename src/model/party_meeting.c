@@ -197,7 +197,7 @@ static int cell_members(struct party_ctx *c, int32_t cell, int32_t day,
 		return -1;
 	db_bind_int(st, 1, cell);
 	for (int i = 2; i <= 5; i++)
-		party_bind_day(st, i, day);
+		db_bind_day(st, i, day);
 	while ((step = db_step(st, c->err)) == 1) {
 		ALLOC_GROW(*out, *n + 1, alloc);
 		(*out)[(*n)++] = (int32_t)db_column_int(st, 0);
@@ -319,7 +319,7 @@ int party_meeting_add(struct party_ctx *c)
 	if (!st)
 		goto out;
 	db_bind_int(st, 1, org);
-	party_bind_day(st, 2, day);
+	db_bind_day(st, 2, day);
 	step = db_step(st, c->err);
 	db_finalize(st);
 	st = NULL;
@@ -344,7 +344,7 @@ int party_meeting_add(struct party_ctx *c)
 	if (!st)
 		goto out;
 	db_bind_int(st, 1, org);
-	party_bind_day(st, 2, day);
+	db_bind_day(st, 2, day);
 	party_bind_str(st, 3, month);
 	party_bind_str(st, 4, meeting_kinds[kind]);
 	db_bind_int(st, 5, tpart);
@@ -375,7 +375,7 @@ int party_meeting_add(struct party_ctx *c)
 		db_reset(st);
 		db_bind_int(st, 1, id);
 		db_bind_int(st, 2, mem[i]);
-		party_bind_day(st, 3, day);
+		db_bind_day(st, 3, day);
 		party_bind_str(st, 4, attendance_names[s]);
 		if (db_step(st, c->err) < 0)
 			goto out;
@@ -462,9 +462,9 @@ int party_meeting_list(struct party_ctx *c)
 			continue;
 		db_reset(st);
 		db_bind_int(st, 1, cells[i]);
-		party_bind_day(st, 2, from == DAY_MIN ? day_from_ymd(1, 1, 1)
+		db_bind_day(st, 2, from == DAY_MIN ? day_from_ymd(1, 1, 1)
 						      : from);
-		party_bind_day(st, 3, to == DAY_MAX ? day_from_ymd(9999, 12, 31)
+		db_bind_day(st, 3, to == DAY_MAX ? day_from_ymd(9999, 12, 31)
 						    : to);
 		while ((step = db_step(st, c->err)) == 1) {
 			total++;
@@ -686,8 +686,8 @@ static int shorts_scan(struct party_ctx *c, const struct party_span *sp,
 
 	if (!st)
 		return -1;
-	party_bind_day(st, 1, from);
-	party_bind_day(st, 2, to);
+	db_bind_day(st, 1, from);
+	db_bind_day(st, 2, to);
 	while ((step = db_step(st, c->err)) == 1) {
 		int32_t cell = (int32_t)db_column_int(st, 1);
 		long k = party_span_slot(sp, cell);
@@ -751,8 +751,8 @@ static int shorts_of_cells(struct party_ctx *c, const int32_t *cells,
 	for (size_t i = 0; i < n && step >= 0; i++) {
 		db_reset(st);
 		db_bind_int(st, 1, cells[i]);
-		party_bind_day(st, 2, from);
-		party_bind_day(st, 3, to);
+		db_bind_day(st, 2, from);
+		db_bind_day(st, 3, to);
 		while ((step = db_step(st, c->err)) == 1) {
 			ALLOC_GROW(all, na + 1, alloc);
 			all[na].id = db_column_int(st, 0);
@@ -987,8 +987,8 @@ static int member_rates(struct party_ctx *c, const char *sql, int64_t key,
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, key);
-	party_bind_day(st, 2, from);
-	party_bind_day(st, 3, to);
+	db_bind_day(st, 2, from);
+	db_bind_day(st, 3, to);
 	for (;;) {
 		int64_t mid = 0;
 		step = db_step(st, c->err);

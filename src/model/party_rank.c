@@ -192,7 +192,7 @@ int party_ranking_set(struct party_ctx *c)
 	party_bind_str(st, 1, subjects[subject]);
 	db_bind_int(st, 2, id);
 	db_bind_int(st, 3, year);
-	party_bind_day(st, 4, day);
+	db_bind_day(st, 4, day);
 	party_bind_str(st, 5, party_level_names[level]);
 	if (score >= 0)
 		db_bind_int(st, 6, score);
