@@ -60,8 +60,20 @@ export async function axeCheck(page, name) {
   check(`axe: no serious violations on ${name}`, bad.length === 0, JSON.stringify(bad));
 }
 
-// Prints the closing line and exits with the result.
-export function finish() {
+// Runs the scenario, counts a crash of it as a failure, cleans up, then
+// prints the closing line and exits with the result.
+export async function runMain(main, cleanup) {
+  try {
+    await main();
+  } catch (e) {
+    check('setup', false, e.stack || String(e));
+  } finally {
+    cleanup();
+  }
+  finish();
+}
+
+function finish() {
   console.log(`${results.passed} passed, ${results.failed} failed`);
   process.exit(results.failed ? 1 : 0);
 }

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { repo, hoso, shots, check, startServerOn, apiLoginAt, axeCheck, finish } from './lib.js';
+import { repo, hoso, shots, check, startServerOn, apiLoginAt, axeCheck, runMain } from './lib.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hoso-e2e-party-'));
 const db = path.join(tmp, 'hoso.db');
@@ -278,12 +278,7 @@ async function main() {
   }
 }
 
-try {
-  await main();
-} catch (e) {
-  check('setup', false, e.stack || String(e));
-} finally {
+await runMain(main, () => {
   if (server) server.kill('SIGTERM');
   fs.rmSync(tmp, { recursive: true, force: true });
-}
-finish();
+});
