@@ -511,6 +511,17 @@ static void checkpointer_start(struct http_server *s)
 		db_exec(s->audit_db, "PRAGMA wal_autocheckpoint=0", NULL);
 }
 
+static void checkpointer_stop(struct http_server *s)
+{
+	if (!s->ckpt_running)
+		return;
+	pthread_mutex_lock(&s->aq_lock);
+	s->batcher_stop = 1;
+	pthread_cond_signal(&s->ckpt_cond);
+	pthread_mutex_unlock(&s->aq_lock);
+	pthread_join(s->ckpt, NULL);
+}
+
 static void *audit_batcher(void *arg)
 {
 	struct http_server *srv = arg;
@@ -1355,13 +1366,7 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
 		(size_t)HTTP_CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
 		on_completed, s, MHD_OPTION_END);
 	if (!s->daemon) {
-		if (s->ckpt_running) {
-			pthread_mutex_lock(&s->aq_lock);
-			s->batcher_stop = 1;
-			pthread_cond_signal(&s->ckpt_cond);
-			pthread_mutex_unlock(&s->aq_lock);
-			pthread_join(s->ckpt, NULL);
-		}
+		checkpointer_stop(s);
 		server_free(s);
 		hoso_err(err, HOSO_EIO,
 			 TR("không mở được cổng %s:%u (đang bận?)",
@@ -1409,13 +1414,7 @@ void http_server_stop(struct http_server *s)
 		pthread_mutex_unlock(&s->aq_lock);
 		pthread_join(s->batcher, NULL);
 	}
-	if (s->ckpt_running) {
-		pthread_mutex_lock(&s->aq_lock);
-		s->batcher_stop = 1;
-		pthread_cond_signal(&s->ckpt_cond);
-		pthread_mutex_unlock(&s->aq_lock);
-		pthread_join(s->ckpt, NULL);
-	}
+	checkpointer_stop(s);
 	MHD_stop_daemon(s->daemon);
 	server_free(s);
 }
